@@ -1,0 +1,2 @@
+/** Wire records (Kafka JSON), keyed-state types and their serializers with snapshots. */
+package io.dsistream.schemas;
