@@ -4,6 +4,8 @@
  * io.dsistream.models.augment.StopWordRemover}) and POS-guided masking for POS-MLM ({@link
  * io.dsistream.models.augment.PosGuidedMasker}), combined by {@link io.dsistream.models.augment.TextAugmenter}
  * under the switches of {@link io.dsistream.models.augment.AugmentationOptions}. Text in, text out; everything
- * offline (the OpenNLP models come from Maven jars on the classpath).
+ * offline: the stop-word lists ({@link io.dsistream.models.augment.EnglishStopWords}) are resources of this
+ * package and the OpenNLP models ({@link io.dsistream.models.augment.UdEnglishModels}) come from Maven jars on
+ * the classpath.
  */
 package io.dsistream.models.augment;
