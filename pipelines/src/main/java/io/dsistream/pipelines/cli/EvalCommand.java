@@ -1,0 +1,121 @@
+package io.dsistream.pipelines.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dsistream.models.encoder.EncoderSpec;
+import io.dsistream.models.eval.BeirDataset;
+import io.dsistream.models.eval.EvaluationResult;
+import io.dsistream.models.eval.TrecRunWriter;
+import io.dsistream.pipelines.eval.EvalRunner;
+import io.dsistream.pipelines.eval.EvalSettings;
+import io.dsistream.pipelines.eval.RetrievalMethod;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dsi eval}: scores a retrieval method on a BEIR split with trec_eval's metrics. */
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Evaluates a retrieval method on a BEIR dataset split and prints nDCG@10, MRR@10, Recall@10/100 and Hits@1/10.",
+            "Example: ./dsi eval --dataset ../shared/data/scifact --split test --method bm25"
+        })
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR",
+            description = "BEIR directory holding corpus.jsonl, queries.jsonl and qrels/<split>.tsv.")
+    Path dataset;
+
+    @Option(names = "--split", defaultValue = "test", paramLabel = "NAME",
+            description = "Qrels split to evaluate on (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--method", defaultValue = "bm25", paramLabel = "METHOD",
+            converter = CliConverters.RetrievalMethodConverter.class,
+            description = "Retrieval method: bm25 (Lucene, Anserini's k1=0.9 b=0.4) or dense (exhaustive cosine over "
+                    + "the encoder's vectors). Default: ${DEFAULT-VALUE}.")
+    RetrievalMethod method;
+
+    @Option(names = "--encoder", defaultValue = "minilm", paramLabel = "NAME",
+            converter = CliConverters.EncoderConverter.class,
+            description = "Encoder for dense methods: minilm (all-MiniLM-L6-v2) or bge-small (bge-small-en-v1.5). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    EncoderSpec encoder;
+
+    @Option(names = "--max-length", defaultValue = "256", paramLabel = "TOKENS",
+            description = "Encoder input length in tokens; longer texts are truncated (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
+            description = "Texts per encoder pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--depth", defaultValue = "100", paramLabel = "K",
+            description = "Documents retrieved per query (default: ${DEFAULT-VALUE}; Recall@100 needs 100).")
+    int depth;
+
+    @Option(names = "--metrics-out", paramLabel = "FILE.json",
+            description = "Also write the metrics as one flat JSON object.")
+    Path metricsOut;
+
+    @Option(names = "--run-out", paramLabel = "FILE.trec", description = "Also write a TREC run file.")
+    Path runOut;
+
+    @Option(names = "--quiet", description = "No progress lines.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        EvalSettings settings = new EvalSettings(dataset, split, method, encoder, maxLength, batchSize, depth,
+                !quiet, CliConverters.cacheDirectory());
+        System.err.println("dsi eval " + settings);
+        BeirDataset beir = BeirDataset.load(dataset);
+        if (!beir.hasSplit(split)) {
+            throw new IllegalArgumentException("dataset " + dataset + " has no qrels/" + split + ".tsv; splits: "
+                    + beir.splits());
+        }
+        long started = System.nanoTime();
+        EvaluationResult result = new EvalRunner(settings).run(beir);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        Map<String, Double> metrics = result.toFlatMap();
+        System.out.println(table(settings.methodLabel(), metrics));
+        System.out.printf(Locale.ROOT, "(%d queries of split '%s', %.1f s)%n", result.perQuery().size(), split, seconds);
+        if (metricsOut != null) {
+            writeJson(metricsOut, metrics);
+            System.err.println("metrics written to " + metricsOut);
+        }
+        if (runOut != null) {
+            TrecRunWriter.write(runOut, result.rankings(), settings.methodLabel());
+            System.err.println("run written to " + runOut);
+        }
+        return 0;
+    }
+
+    static String table(String label, Map<String, Double> metrics) {
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-22s", "method"));
+        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-22s", label));
+        for (Map.Entry<String, Double> metric : metrics.entrySet()) {
+            int width = Math.max(10, metric.getKey().length() + 2);
+            header.append(String.format(Locale.ROOT, "%" + width + "s", metric.getKey()));
+            String value = metric.getKey().equals("queries") || metric.getKey().startsWith("docs_scored")
+                    ? String.format(Locale.ROOT, "%.1f", metric.getValue())
+                    : String.format(Locale.ROOT, "%.4f", metric.getValue());
+            row.append(String.format(Locale.ROOT, "%" + width + "s", value));
+        }
+        return header + System.lineSeparator() + row;
+    }
+
+    static void writeJson(Path file, Map<String, ?> values) throws java.io.IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), values);
+    }
+}

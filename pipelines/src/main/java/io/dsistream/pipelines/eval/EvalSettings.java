@@ -1,0 +1,26 @@
+package io.dsistream.pipelines.eval;
+
+import io.dsistream.models.encoder.EncoderSpec;
+import java.nio.file.Path;
+
+/** What one {@code dsi eval} run does, parsed once from the command line. */
+public record EvalSettings(Path dataset, String split, RetrievalMethod method, EncoderSpec encoder, int maxLength,
+                           int batchSize, int depth, boolean showProgress, Path cacheDirectory) {
+
+    public EvalSettings {
+        if (maxLength < 8) {
+            throw new IllegalArgumentException("--max-length must be at least 8 tokens, got " + maxLength);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (depth < 1 || depth > 10_000) {
+            throw new IllegalArgumentException("--depth must be between 1 and 10000, got " + depth);
+        }
+    }
+
+    /** A short label for tables and run files, e.g. {@code bm25} or {@code dense-minilm}. */
+    public String methodLabel() {
+        return method == RetrievalMethod.DENSE ? method.cliName() + "-" + encoder.cliName() : method.cliName();
+    }
+}
