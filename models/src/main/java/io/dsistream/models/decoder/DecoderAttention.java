@@ -54,7 +54,7 @@ public final class DecoderAttention extends AbstractBlock {
         int headWidth = width / heads;
 
         NDArray q = splitHeads(query.forward(parameterStore, new NDList(target), training).singletonOrThrow())
-                .mul(1.0 / Math.sqrt(headWidth)); // (B, h, T, d), pre-scaled by 1/sqrt(d)
+                .mul((float) (1.0 / Math.sqrt(headWidth))); // (B, h, T, d), pre-scaled by 1/sqrt(d)
         NDArray k = splitHeads(key.forward(parameterStore, new NDList(source), training).singletonOrThrow()); // (Bs, h, S, d)
         NDArray v = splitHeads(value.forward(parameterStore, new NDList(source), training).singletonOrThrow()); // (Bs, h, S, d)
 

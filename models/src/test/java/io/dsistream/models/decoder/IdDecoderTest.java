@@ -174,6 +174,23 @@ class IdDecoderTest {
     }
 
     @Test
+    void gradientsReachTheRealMemoryTokensOnly() {
+        NDArray memory = memory(2, 8);
+        memory.setRequiresGradient(true); // stands for the encoder output, trained end to end (ASI++ eq. 3)
+        NDArray mask = mask(2, 4);
+        NDArray targets = TeacherForcing.targets(manager,
+                List.of(TINY.vocabulary().tokens(new int[] {1, 2, 3}), TINY.vocabulary().tokens(new int[] {4, 0, 2})),
+                true);
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            NDArray logits = decoder.logits(memory, mask, TeacherForcing.decoderInputs(targets), true);
+            collector.backward(TeacherForcing.crossEntropy(logits, targets));
+        }
+        NDArray gradient = memory.getGradient(); // (B, S, H)
+        assertTrue(gradient.get(":, :4, :").abs().sum().getFloat() > 0f, "real tokens get a gradient");
+        assertEquals(0f, gradient.get(":, 4:, :").abs().sum().getFloat(), "padding gets none");
+    }
+
+    @Test
     void dropoutOnlyActsWhenTraining() {
         NDArray memory = memory(2, 5);
         NDArray mask = mask(2, 6);
