@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import io.dsistream.models.ids.IdVocabulary;
 import io.dsistream.models.ids.NextTokenScorer;
@@ -23,6 +24,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,6 +102,7 @@ public final class IdDecoder extends AbstractBlock {
             throws IOException, MalformedModelException {
         IdDecoder decoder = new IdDecoder(options);
         decoder.loadParameters(manager, in);
+        decoder.requireLoadedShapes(manager);
         // Loaded arrays do not require gradients yet; fine-tuning a loaded decoder needs them.
         decoder.initialize(manager, DataType.FLOAT32, decoder.initializationShapes());
         return decoder;
@@ -109,10 +112,18 @@ public final class IdDecoder extends AbstractBlock {
     public static IdDecoder load(DecoderOptions options, NDManager manager, Path parameterFile)
             throws IOException, MalformedModelException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(parameterFile)))) {
-            return load(options, manager, in);
-        } catch (MalformedModelException e) {
+            IdDecoder decoder = load(options, manager, in);
+            if (in.read() != -1) {
+                throw new MalformedModelException("more parameters follow those of the decoder's "
+                        + options.layers() + " layers");
+            }
+            return decoder;
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            // a file of another layout fails wherever the reader loses step: name the file and the expected shape
             throw new MalformedModelException(parameterFile + " does not hold parameters of a decoder shaped "
-                    + options.toJson() + ": " + e.getMessage(), e);
+                    + options.toJson() + ": " + e, e);
         }
     }
 
@@ -338,6 +349,27 @@ public final class IdDecoder extends AbstractBlock {
         if (memory.get(0) != tokens.get(0) && memory.get(0) != 1) {
             throw new IllegalArgumentException("memory batch " + memory.get(0) + " is neither the token batch "
                     + tokens.get(0) + " nor 1");
+        }
+    }
+
+    /**
+     * DJL's loader checks parameter names only, so a file of a decoder with another width or FFN size would load
+     * silently: compare every shape with a zero-filled decoder built from the options.
+     */
+    private void requireLoadedShapes(NDManager manager) throws MalformedModelException {
+        try (NDManager scratch = manager.newSubManager()) {
+            IdDecoder expected = new IdDecoder(options);
+            expected.setInitializer(Initializer.ZEROS, parameter -> true);
+            expected.initialize(scratch, DataType.FLOAT32, initializationShapes());
+            List<Parameter> loaded = getParameters().values();
+            List<Parameter> wanted = expected.getParameters().values();
+            for (int i = 0; i < wanted.size(); i++) {
+                Shape actual = loaded.get(i).getShape();
+                if (!wanted.get(i).getShape().equals(actual)) {
+                    throw new MalformedModelException("parameter " + getParameters().get(i).getKey() + " has shape "
+                            + actual + ", options " + options.toJson() + " want " + wanted.get(i).getShape());
+                }
+            }
         }
     }
 

@@ -249,6 +249,17 @@ class IdDecoderTest {
         Exception failure = assertThrows(Exception.class,
                 () -> IdDecoder.load(untied, manager, dir.resolve("decoder.params")));
         assertTrue(String.valueOf(failure.getMessage()).contains("decoder.params"), failure.getMessage());
+
+        DecoderOptions widerFeedForward = new DecoderOptions(TINY.vocabulary(), 2, 16, 4, 64, 0.1f, 12, true);
+        Exception shape = assertThrows(Exception.class,
+                () -> IdDecoder.load(widerFeedForward, manager, dir.resolve("decoder.params")));
+        assertTrue(shape.getMessage().contains("feedForward") && shape.getMessage().contains("(64, 16)"),
+                shape.getMessage());
+
+        DecoderOptions oneLayer = new DecoderOptions(TINY.vocabulary(), 1, 16, 4, 32, 0.1f, 12, true);
+        Exception layers = assertThrows(Exception.class,
+                () -> IdDecoder.load(oneLayer, manager, dir.resolve("decoder.params")));
+        assertTrue(layers.getMessage().contains("decoder.params"), layers.getMessage());
     }
 
     @Test
