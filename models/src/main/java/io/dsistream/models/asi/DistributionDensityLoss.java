@@ -10,16 +10,20 @@ import ai.djl.ndarray.types.Shape;
  * pushed away from the codes its in-batch neighbours hold, by a reverse cross-entropy (Pang et al. 2018): the
  * target for item b against neighbour d' is uniform over every code except the one d' holds at that position
  * (the Kronecker-delta distance of the paper), {@code RCE(b, d') = −Σ_i Σ_v (1 − δ(v, id_d'_i)) / (V − 1) · log
- * p(id_b_i = v)}. Each pair is weighted by its closeness {@code 1 − D(id_b, id_d') / D_max} (the Euclidean
- * part, D as in eq. 1, {@code D_max = 2L}), and the loss is the mean over all ordered pairs b ≠ d' of the batch,
- * the Monte-Carlo estimate of the neighbourhood D'_d.
+ * p(id_b_i = v)}. Each pair is weighted by the closeness {@code 1 − D(id_b, id_d') / D_max} of the two IDs as
+ * points of the indexing space (the Euclidean part: one-hot codes, squared distance 2 per differing position,
+ * {@code D_max = 2L}; so the closeness is the share of positions the IDs agree on). The loss is the mean over all
+ * ordered pairs b ≠ d' of the batch, the Monte-Carlo estimate of the neighbourhood D'_d.
  *
  * <p>Where eq. 5 is ambiguous, and why: it multiplies the normalised distance {@code D / D_max} with the summed
  * cross-entropy. Taken literally, with gradients through D, minimising it would pull neighbours together, the
  * opposite of eq. 4's maximisation; taken as a detached weight, it would push hardest on pairs that are already
- * far apart and not at all on collisions. A density loss must weigh crowded pairs most, so this uses the
- * complement {@code 1 − D / D_max} as a detached weight: colliding items (D = 0) repel fully, items that differ
- * in every position not at all. Neighbour codes (the argmax) and weights carry no gradient; the gradient flows
+ * apart and not at all on collisions. A density loss must weigh crowded pairs most, so this uses the complement
+ * {@code 1 − D / D_max} as a detached weight: items with the same ID repel fully, items that differ in every
+ * position not at all. D is taken between the hard IDs ("the discrete numeric IDs are equal to a point in the
+ * discrete indexing space"), not between the soft probabilities: soft distributions flattened by the RCE itself
+ * would all be close to each other, so every pair would repel and the loss would settle on uniform
+ * probabilities whose argmax is arbitrary. Neighbour codes and weights carry no gradient; the gradient flows
  * through {@code log p} of the item being pushed. Probabilities are floored at 1e-30 before the logarithm.
  */
 public final class DistributionDensityLoss {
@@ -51,9 +55,10 @@ public final class DistributionDensityLoss {
         NDArray atNeighbourCode = logProbabilities.matMul(neighbourCodes.transpose());            // (B, B)
         NDArray reverseCrossEntropy = atNeighbourCode.sub(allCodes).div(codesPerPosition - 1f);
 
+        // closeness 1 − D(id_b, id_d') / D_max of the hard IDs as one-hot points: the share of positions they share
         NDArray offDiagonal = scope.ones(new Shape(batch, batch)).sub(scope.eye((int) batch));
-        NDArray closeness = SquaredDistance.pairwise(fixed, fixed).div(-2f * positions).add(1f)
-                .clip(0f, 1f).mul(offDiagonal);                                                   // (B, B)
+        NDArray closeness = neighbourCodes.matMul(neighbourCodes.transpose()).div((float) positions)
+                .mul(offDiagonal);                                                                // (B, B)
         return reverseCrossEntropy.mul(closeness).sum().div((float) (batch * (batch - 1)));
     }
 }
