@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDArray;
  * ASI++ appendix B.1 use it for the PQ and RQ indexing modules: {@code exp(scores / ε)} is scaled alternately so
  * that every code receives the same mass B/V over the batch and every item a mass of 1. Works in log space with
  * {@code logSoftmax}, because with ε = 0.003 and distances of order 1 the exponent reaches several hundred.
+ * The balance is over the batch, so it means something only for batches of several times V items; a batch of
+ * one is spread uniformly over the codes. Gradients through it scale with 1/ε.
  */
 public final class SinkhornAssignment {
 

@@ -188,12 +188,14 @@ class SemanticQuantizerTest {
     }
 
     @Test
-    void corpusSizedDefaultsKeepAboutSixteenDocumentsPerLeaf() {
+    void corpusSizedDefaultsKeepAFewDocumentsPerLeaf() {
         QuantizerOptions scifact = QuantizerOptions.forCorpus(5_183, 384);
         assertEquals(3, scifact.positions());
-        assertEquals(8, scifact.codesPerPosition());
-        assertEquals(512, scifact.leaves());
-        assertEquals(40, QuantizerOptions.forCorpus(1_000_000, 384).codesPerPosition());
+        assertEquals(16, scifact.codesPerPosition());
+        assertEquals(4_096, scifact.leaves());
+        assertEquals(32, QuantizerOptions.forCorpus(100_000, 384).codesPerPosition());
+        assertEquals(64, QuantizerOptions.forCorpus(1_000_000, 384).codesPerPosition());
+        assertEquals(8, QuantizerOptions.forCorpus(10, 384).codesPerPosition());
         assertEquals(256, QuantizerOptions.forCorpus(Integer.MAX_VALUE, 384).codesPerPosition());
         assertEquals(QuantizerKind.MLP, scifact.kind());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
