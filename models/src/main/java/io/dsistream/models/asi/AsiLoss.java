@@ -79,7 +79,7 @@ public final class AsiLoss {
         NDArray total = anchor.getManager().zeros(new Shape(), anchor.getDataType(), anchor.getDevice());
         for (Map.Entry<AsiTerm, NDArray> entry : terms.entrySet()) {
             NDArray term = entry.getValue();
-            total = total.add(entry.getKey().scaledByLambda() ? term.mul(lambda) : term);
+            total = total.add(entry.getKey().scaledByLambda() ? term.mul(ScopedScalar.of(term, lambda)) : term);
         }
         return new AsiLossTerms(terms, total, lambda);
     }

@@ -27,6 +27,6 @@ public final class DecoderCrossEntropyLoss {
         NDArray index = targets.toType(DataType.INT64, false);
         NDArray picked = logits.logSoftmax(-1).gather(index.expandDims(-1), -1).squeeze(-1);      // (B, T)
         NDArray counted = index.neq(IdVocabulary.PAD).toType(picked.getDataType(), false);        // (B, T)
-        return picked.mul(counted).sum().neg().div(counted.sum().maximum(1f));
+        return picked.mul(counted).sum().neg().div(counted.sum().maximum(ScopedScalar.of(counted, 1f)));
     }
 }

@@ -61,8 +61,9 @@ public final class DiscreteContrastiveLoss {
         NDArray mask = negativeMask != null
                 ? negativeMask.toType(all.getDataType(), false)
                 : scope.ones(new Shape(batch, batch)).sub(scope.eye((int) batch));
-        NDArray hinge = positive.expandDims(1).sub(all).add(margin).maximum(0f).mul(mask);
-        return hinge.sum().div(mask.sum().maximum(1f));
+        NDArray hinge = positive.expandDims(1).sub(all).add(ScopedScalar.of(all, margin))
+                .maximum(ScopedScalar.of(all, 0f)).mul(mask);
+        return hinge.sum().div(mask.sum().maximum(ScopedScalar.of(mask, 1f)));
     }
 
     static void requireSameShape(NDArray queryCodes, NDArray documentCodes) {

@@ -46,19 +46,20 @@ public final class DistributionDensityLoss {
         int codesPerPosition = (int) shape.get(2);
         NDManager scope = codes.getManager();
 
-        NDArray logProbabilities = codes.maximum(PROBABILITY_FLOOR).log().reshape(batch, -1);    // (B, L·V)
+        NDArray logProbabilities = codes.maximum(ScopedScalar.of(codes, PROBABILITY_FLOOR)).log().reshape(batch, -1);    // (B, L·V)
         NDArray fixed = codes.stopGradient();
         NDArray neighbourCodes = fixed.argMax(-1).oneHot(codesPerPosition, DataType.FLOAT32)
                 .reshape(batch, -1);                                                              // (B, L·V)
         // Σ_v (1 − δ(v, c')) log p_v = Σ_v log p_v − log p_c', summed over positions: (B, B)
         NDArray allCodes = logProbabilities.sum(new int[] {1}, true);                             // (B, 1)
         NDArray atNeighbourCode = logProbabilities.matMul(neighbourCodes.transpose());            // (B, B)
-        NDArray reverseCrossEntropy = atNeighbourCode.sub(allCodes).div(codesPerPosition - 1f);
+        NDArray reverseCrossEntropy = atNeighbourCode.sub(allCodes).div(ScopedScalar.of(atNeighbourCode, codesPerPosition - 1f));
 
         // closeness 1 − D(id_b, id_d') / D_max of the hard IDs as one-hot points: the share of positions they share
         NDArray offDiagonal = scope.ones(new Shape(batch, batch)).sub(scope.eye((int) batch));
-        NDArray closeness = neighbourCodes.matMul(neighbourCodes.transpose()).div((float) positions)
+        NDArray closeness = neighbourCodes.matMul(neighbourCodes.transpose()).div(ScopedScalar.of(codes, positions))
                 .mul(offDiagonal);                                                                // (B, B)
-        return reverseCrossEntropy.mul(closeness).sum().div((float) (batch * (batch - 1)));
+        return reverseCrossEntropy.mul(closeness).sum()
+                .div(ScopedScalar.of(codes, (float) (batch * (batch - 1))));
     }
 }

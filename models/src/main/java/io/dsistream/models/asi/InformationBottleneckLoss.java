@@ -43,12 +43,12 @@ public final class InformationBottleneckLoss {
             throw new IllegalArgumentException("document embeddings must be (B, H) with B >= 2, got "
                     + documentEmbeddings.getShape());
         }
-        float priorVariance = 1f / documentEmbeddings.getShape().get(1);
+        NDArray priorVariance = ScopedScalar.of(documentEmbeddings, 1f / documentEmbeddings.getShape().get(1));
         NDArray mean = documentEmbeddings.mean(new int[] {0});                                     // (H)
         NDArray variance = documentEmbeddings.sub(mean).square().mean(new int[] {0})
-                .maximum(VARIANCE_FLOOR);                                                           // (H)
-        NDArray perDimension = variance.add(mean.square()).div(priorVariance).sub(1f)
+                .maximum(ScopedScalar.of(documentEmbeddings, VARIANCE_FLOOR));                                                           // (H)
+        NDArray perDimension = variance.add(mean.square()).div(priorVariance).sub(ScopedScalar.of(documentEmbeddings, 1f))
                 .sub(variance.div(priorVariance).log());
-        return perDimension.sum().mul(0.5f * beta);
+        return perDimension.sum().mul(ScopedScalar.of(documentEmbeddings, 0.5f * beta));
     }
 }

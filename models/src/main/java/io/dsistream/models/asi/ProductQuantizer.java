@@ -61,14 +61,14 @@ public final class ProductQuantizer extends AbstractQuantizer {
         NDArray codebooks = borrow(CODEBOOKS, scope);                              // (L, V, d)
         NDArray parts = embeddings.reshape(batch, l, d).transpose(1, 0, 2);         // (L, B, d)
         // -||x_p - c||² = 2 x_p·c - ||x_p||² - ||c||², (L, B, V)
-        NDArray scores = parts.matMul(codebooks.transpose(0, 2, 1)).mul(2)
+        NDArray scores = parts.matMul(codebooks.transpose(0, 2, 1)).mul(ScopedScalar.of(parts, 2f))
                 .sub(parts.square().sum(new int[] {2}, true))
                 .sub(codebooks.square().sum(new int[] {2}, true).transpose(0, 2, 1));
         NDArray chosen = scores.argMax(2).oneHot(v, DataType.FLOAT32).matMul(codebooks);  // (L, B, d)
         NDArray quantized = chosen.transpose(1, 0, 2).reshape(batch, options().dimension());
         NDArray logProbabilities = (training
                 ? SinkhornAssignment.logProbabilities(scores, options().sinkhornEpsilon(), options().sinkhornIterations())
-                : scores.div(options().sinkhornEpsilon()).logSoftmax(-1))
+                : scores.div(ScopedScalar.of(scores, options().sinkhornEpsilon())).logSoftmax(-1))
                 .transpose(1, 0, 2);                                               // (B, L, V)
         // ASI++ appendix B.1: quantisation MSE ||e - e^q||², summed over H, averaged over the batch
         NDArray quantizationLoss = embeddings.sub(quantized).square().sum(new int[] {1}).mean();

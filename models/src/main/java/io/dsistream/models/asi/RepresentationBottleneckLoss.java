@@ -46,7 +46,8 @@ public final class RepresentationBottleneckLoss {
      */
     public NDArray compute(NDArray queryEmbeddings, NDArray documentEmbeddings) {
         return infoNce(queryEmbeddings, documentEmbeddings)
-                .add(inverseDistance(documentEmbeddings).add(inverseDistance(queryEmbeddings)).mul(gamma));
+                .add(inverseDistance(documentEmbeddings).add(inverseDistance(queryEmbeddings))
+                        .mul(ScopedScalar.of(queryEmbeddings, gamma)));
     }
 
     /** First term of eq. 6: {@code −E_q log softmax_j(e_q · e_d_j / τ)[positive]}, a scalar. */
@@ -54,8 +55,8 @@ public final class RepresentationBottleneckLoss {
         requirePairs(queryEmbeddings, documentEmbeddings);
         long batch = queryEmbeddings.getShape().get(0);
         NDManager scope = queryEmbeddings.getManager();
-        NDArray logits = queryEmbeddings.matMul(documentEmbeddings.transpose()).div(temperature);  // (B, B)
-        return logits.logSoftmax(1).mul(scope.eye((int) batch)).sum().div(-(float) batch);
+        NDArray logits = queryEmbeddings.matMul(documentEmbeddings.transpose()).div(ScopedScalar.of(queryEmbeddings, temperature));  // (B, B)
+        return logits.logSoftmax(1).mul(scope.eye((int) batch)).sum().div(ScopedScalar.of(logits, -(float) batch));
     }
 
     /** Density of eq. 6 for one set: mean of {@code 1 / (D(e_b, e_b') + δ)} over ordered pairs b ≠ b', a scalar. */
@@ -66,8 +67,9 @@ public final class RepresentationBottleneckLoss {
         }
         NDManager scope = embeddings.getManager();
         NDArray offDiagonal = scope.ones(new Shape(batch, batch)).sub(scope.eye((int) batch));
-        return SquaredDistance.pairwise(embeddings, embeddings).add(DISTANCE_FLOOR).pow(-1f)
-                .mul(offDiagonal).sum().div((float) (batch * (batch - 1)));
+        return SquaredDistance.pairwise(embeddings, embeddings).add(ScopedScalar.of(embeddings, DISTANCE_FLOOR))
+                .pow(ScopedScalar.of(embeddings, -1f))
+                .mul(offDiagonal).sum().div(ScopedScalar.of(embeddings, (float) (batch * (batch - 1))));
     }
 
     private static void requirePairs(NDArray queryEmbeddings, NDArray documentEmbeddings) {

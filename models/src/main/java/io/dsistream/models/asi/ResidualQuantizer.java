@@ -78,7 +78,7 @@ public final class ResidualQuantizer extends AbstractQuantizer {
         for (int p = 0; p < options().positions(); p++) {
             NDArray codebook = codebooks.get(p);       // (V, H)
             // -||r - c||² = 2 r·c - ||r||² - ||c||², (B, V)
-            NDArray score = residual.matMul(codebook.transpose()).mul(2)
+            NDArray score = residual.matMul(codebook.transpose()).mul(ScopedScalar.of(residual, 2f))
                     .sub(residual.square().sum(new int[] {1}, true))
                     .sub(codebook.square().sum(new int[] {1}).expandDims(0));
             scores.add(score);
@@ -90,7 +90,7 @@ public final class ResidualQuantizer extends AbstractQuantizer {
         NDArray stacked = NDArrays.stack(scores, 0);   // (L, B, V)
         NDArray logProbabilities = (training
                 ? SinkhornAssignment.logProbabilities(stacked, options().sinkhornEpsilon(), options().sinkhornIterations())
-                : stacked.div(options().sinkhornEpsilon()).logSoftmax(-1))
+                : stacked.div(ScopedScalar.of(stacked, options().sinkhornEpsilon())).logSoftmax(-1))
                 .transpose(1, 0, 2);                   // (B, L, V)
         // ASI++ appendix B.1: quantisation MSE ||e - e^q||², summed over H, averaged over the batch
         NDArray quantizationLoss = embeddings.sub(quantized).square().sum(new int[] {1}).mean();

@@ -29,10 +29,11 @@ public final class SinkhornAssignment {
         long batch = scores.getShape().get(scores.getShape().dimension() - 2);
         long codes = scores.getShape().get(scores.getShape().dimension() - 1);
         float logCodeMass = (float) Math.log((double) batch / codes);
-        NDArray logPlan = scores.div(epsilon);
+        NDArray logPlan = scores.div(ScopedScalar.of(scores, epsilon));
+        NDArray logCodeMassArray = ScopedScalar.of(scores, logCodeMass);
         for (int i = 0; i < iterations; i++) {
             // every code (column) receives the mass B/V of a uniform use of the ID space ...
-            logPlan = logPlan.logSoftmax(-2).add(logCodeMass);
+            logPlan = logPlan.logSoftmax(-2).add(logCodeMassArray);
             // ... and every item (row) is one unit of mass, i.e. a distribution over codes
             logPlan = logPlan.logSoftmax(-1);
         }

@@ -23,8 +23,8 @@ public final class SquaredDistance {
         // ||a||² + ||c||² − 2 a·c; clamped at 0 against rounding below zero
         return left.square().sum(new int[] {1}, true)
                 .add(right.square().sum(new int[] {1}).expandDims(0))
-                .sub(left.matMul(right.transpose()).mul(2))
-                .maximum(0f);
+                .sub(left.matMul(right.transpose()).mul(ScopedScalar.of(left, 2f)))
+                .maximum(ScopedScalar.of(left, 0f));
     }
 
     /** {@code D(a_b, c_b)} row by row: two arrays of the same shape {@code (B, ...)} give {@code (B)}. */
