@@ -1,0 +1,70 @@
+package io.dsistream.models.encoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Multi-head scaled dot-product self-attention (Hugging Face {@code BertSelfAttention}, without dropout):
+ * {@code softmax(Q Kᵀ / √d + M) V} per head, where M is the additive attention mask.
+ *
+ * <p>Inputs {@code hidden (B, T, H)} and {@code additive mask (B, 1, 1, T)} (0 for real tokens, a huge negative
+ * number for padding); output the attention context {@code (B, T, H)} before the output projection. The
+ * projections are the named children {@code query}, {@code key} and {@code value} — Linear blocks
+ * {@code (…, H) → (…, H)} that an adapter may replace (see {@link BertModule#replace}).
+ */
+public final class BertSelfAttention extends BertModule {
+
+    private final BertConfig config;
+
+    public BertSelfAttention(BertConfig config) {
+        this.config = config;
+        for (String projection : new String[] {"query", "key", "value"}) {
+            addNamedChild(projection, Linear.builder().setUnits(config.hiddenSize()).build());
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray hidden = inputs.get(0);        // (B, T, H)
+        NDArray additiveMask = inputs.get(1);  // (B, 1, 1, T)
+        // Scaling Q instead of the (B, heads, T, T) scores is the same product with fewer multiplications.
+        NDArray query = heads(project("query", store, hidden, training, params))
+                .mul(1.0 / Math.sqrt(config.headSize()));                                    // (B, heads, T, d)
+        NDArray key = heads(project("key", store, hidden, training, params));                 // (B, heads, T, d)
+        NDArray value = heads(project("value", store, hidden, training, params));             // (B, heads, T, d)
+        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).add(additiveMask);          // (B, heads, T, T)
+        NDArray context = scores.softmax(-1).matMul(value);                                   // (B, heads, T, d)
+        Shape shape = hidden.getShape();
+        return new NDList(context.transpose(0, 2, 1, 3).reshape(shape));                    // (B, T, H)
+    }
+
+    private NDArray project(String name, ParameterStore store, NDArray hidden, boolean training,
+                            PairList<String, Object> params) {
+        return child(name).forward(store, new NDList(hidden), training, params).head();
+    }
+
+    /** {@code (B, T, H) → (B, heads, T, d)}. */
+    private NDArray heads(NDArray x) {
+        Shape shape = x.getShape();
+        return x.reshape(shape.get(0), shape.get(1), config.heads(), config.headSize()).transpose(0, 2, 1, 3);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (String name : childNames()) {
+            child(name).initialize(manager, dataType, inputShapes[0]);
+        }
+    }
+}
