@@ -52,10 +52,17 @@ public final class BertEmbeddings extends BertModule {
                 SparseFormat.DENSE).head();                                                            // (B, T, H)
         NDArray positions = store.getValue(positionEmbeddings, ids.getDevice(), training)
                 .get(new NDIndex("0:{}", length));                                                    // (T, H)
+        // A slice of a parameter belongs to the parameter's manager; hand it to the caller's scope, which
+        // closes it, or every forward pass would leave it behind for the model's lifetime.
+        positions.attach(ids.getManager());
         NDArray typeTable = store.getValue(tokenTypeEmbeddings, ids.getDevice(), training);
-        NDArray types = inputs.size() > 1
-                ? Embedding.embedding(inputs.get(1), typeTable, SparseFormat.DENSE).head()           // (B, T, H)
-                : typeTable.get(0);                                                                   // (H)
+        NDArray types;
+        if (inputs.size() > 1) {
+            types = Embedding.embedding(inputs.get(1), typeTable, SparseFormat.DENSE).head();        // (B, T, H)
+        } else {
+            types = typeTable.get(0);                                                                 // (H)
+            types.attach(ids.getManager());
+        }
         NDArray summed = words.add(positions).add(types);
         return child("LayerNorm").forward(store, new NDList(summed), training, params);
     }
