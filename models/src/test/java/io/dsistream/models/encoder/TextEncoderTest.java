@@ -134,4 +134,31 @@ class TextEncoderTest {
         assertEquals(102, longest[255], "[SEP] survives truncation");
         assertThrows(IllegalArgumentException.class, () -> tokenizer.tokenId("not-a-piece"));
     }
+
+    @Test
+    void benchmarkCountsDocumentsAndTokensPerBatchSize() {
+        List<String> texts = EncoderGoldenTest.SENTENCES.subList(0, 5);
+        long[] lengths = texts.stream().mapToLong(t -> encoder.tokenizer().encode(t).length).toArray();
+
+        List<EncoderBenchmarkResult> results = EncoderBenchmark.builder().optBatchSizes(1, 2).optWarmupBatches(1)
+                .optDocumentsPerSize(4).build().run(encoder, texts);
+
+        assertEquals(2, results.size());
+        EncoderBenchmarkResult single = results.get(0);
+        // Warm-up takes text 0; the measured part texts 1..4, unpadded.
+        assertEquals(4, single.documents());
+        assertEquals(lengths[1] + lengths[2] + lengths[3] + lengths[4], single.tokens());
+        assertEquals(single.tokens(), single.paddedTokens());
+        EncoderBenchmarkResult pairs = results.get(1);
+        // Warm-up takes texts 0, 1; then the pairs (2, 3) and (4, 0), each padded to its longer text.
+        assertEquals(2, pairs.batchSize());
+        assertEquals(lengths[2] + lengths[3] + lengths[4] + lengths[0], pairs.tokens());
+        assertEquals(2 * Math.max(lengths[2], lengths[3]) + 2 * Math.max(lengths[4], lengths[0]),
+                pairs.paddedTokens());
+        assertTrue(pairs.peakResidentBytes() > 100L << 20, "libtorch and the weights are resident");
+        assertTrue(EncoderBenchmark.table(results).contains("| minilm | cpu() | 2 | 256 | 4 |"),
+                EncoderBenchmark.table(results));
+        assertThrows(IllegalArgumentException.class,
+                () -> EncoderBenchmark.builder().optBatchSizes(64).build().run(encoder, texts));
+    }
 }
