@@ -97,9 +97,18 @@ public final class BertEncoderBlock extends BertModule {
         Shape maskShape = attentionMask.getShape();
         NDArray additiveMask = attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-Float.MAX_VALUE)
                 .reshape(maskShape.get(0), 1, 1, maskShape.get(1));                                  // (B, 1, 1, T)
+        NDManager outer = ids.getManager();
         for (int layer = 0; layer < config.layers(); layer++) {
-            hidden = child(layerPath(layer)).forward(store, new NDList(hidden, additiveMask), training, params)
-                    .head();
+            // Each layer computes in its own scope that closes its intermediates (hundreds of MB at B = 32,
+            // T = 256) as soon as the layer is done, instead of all layers' at the end of the pass. Autograd
+            // keeps its own references to what backward needs, so this is safe when training too.
+            try (NDManager layerScope = outer.newSubManager()) {
+                hidden.attach(layerScope); // the previous state is not needed once the next one exists
+                NDArray next = child(layerPath(layer))
+                        .forward(store, new NDList(hidden, additiveMask), training, params).head();
+                next.attach(outer);
+                hidden = next;
+            }
         }
         return new NDList(hidden);
     }

@@ -39,8 +39,14 @@ public final class BertSelfAttention extends BertModule {
                 .mul(1.0 / Math.sqrt(config.headSize()));                                    // (B, heads, T, d)
         NDArray key = heads(project("key", store, hidden, training, params));                 // (B, heads, T, d)
         NDArray value = heads(project("value", store, hidden, training, params));             // (B, heads, T, d)
-        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).add(additiveMask);          // (B, heads, T, T)
-        NDArray context = scores.softmax(-1).matMul(value);                                   // (B, heads, T, d)
+        // The (B, heads, T, T) tensors are the largest of the pass: close each as soon as the next exists.
+        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2));                            // (B, heads, T, T)
+        NDArray masked = scores.add(additiveMask);
+        scores.close();
+        NDArray probabilities = masked.softmax(-1);
+        masked.close();
+        NDArray context = probabilities.matMul(value);                                        // (B, heads, T, d)
+        probabilities.close();
         Shape shape = hidden.getShape();
         return new NDList(context.transpose(0, 2, 1, 3).reshape(shape));                    // (B, T, H)
     }
