@@ -39,12 +39,11 @@ public final class BertSelfAttention extends BertModule {
                 .mul(1.0 / Math.sqrt(config.headSize()));                                    // (B, heads, T, d)
         NDArray key = heads(project("key", store, hidden, training, params));                 // (B, heads, T, d)
         NDArray value = heads(project("value", store, hidden, training, params));             // (B, heads, T, d)
-        // The (B, heads, T, T) tensors are the largest of the pass: close each as soon as the next exists.
-        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2));                            // (B, heads, T, T)
-        NDArray masked = scores.add(additiveMask);
+        // The (B, heads, T, T) tensors are the largest of the pass: mask in place (matMul's backward does not
+        // need its own output) and close the scores as soon as the probabilities exist.
+        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).addi(additiveMask);         // (B, heads, T, T)
+        NDArray probabilities = scores.softmax(-1);
         scores.close();
-        NDArray probabilities = masked.softmax(-1);
-        masked.close();
         NDArray context = probabilities.matMul(value);                                        // (B, heads, T, d)
         probabilities.close();
         Shape shape = hidden.getShape();
