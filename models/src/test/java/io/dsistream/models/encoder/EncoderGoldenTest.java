@@ -21,7 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EncoderGoldenTest {
 
-    /** Short, long (> 256 word pieces, so truncation matters), punctuation, numbers, casing, accents, empty. */
+    /**
+     * Short, long (> 256 word pieces, so truncation matters), punctuation, numbers, casing, accents, empty. With
+     * the long text the batch is (8, 256), so attention runs in chunks of sequences (see BertSelfAttention).
+     */
     static final List<String> SENTENCES = List.of(
             "Aspirin lowers the risk of heart attack.",
             "What?!",
