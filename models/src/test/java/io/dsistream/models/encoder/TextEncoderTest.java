@@ -161,4 +161,25 @@ class TextEncoderTest {
         assertThrows(IllegalArgumentException.class,
                 () -> EncoderBenchmark.builder().optBatchSizes(64).build().run(encoder, texts));
     }
+
+    @Test
+    void concurrentCallsGiveTheSameVectorsAsSequentialOnes() throws Exception {
+        List<String> texts = EncoderGoldenTest.SENTENCES;
+        float[][] sequential = encoder.embed(texts);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<float[][]>> futures = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                futures.add(pool.submit(() -> encoder.embed(texts)));
+            }
+            for (java.util.concurrent.Future<float[][]> future : futures) {
+                float[][] concurrent = future.get();
+                for (int t = 0; t < texts.size(); t++) {
+                    assertArrayEquals(sequential[t], concurrent[t], 1e-5f, "text " + t);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
