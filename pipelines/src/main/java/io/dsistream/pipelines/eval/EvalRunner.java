@@ -45,7 +45,10 @@ public final class EvalRunner {
     }
 
     private EncoderOptions encoderOptions() {
-        return EncoderOptions.defaults().withMaxLength(settings.maxLength()).withBatchSize(settings.batchSize());
+        return EncoderOptions.builder()
+                .optMaxLength(settings.maxLength())
+                .optBatchSize(settings.batchSize())
+                .build();
     }
 
     /** The corpus vectors from the embedding cache, encoding (with a progress line) only what is not there. */
