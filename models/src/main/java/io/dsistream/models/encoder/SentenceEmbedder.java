@@ -10,4 +10,12 @@ public interface SentenceEmbedder {
 
     /** One L2-normalised vector per text, in input order; {@code (B, H)}. Texts longer than the maximum length are truncated. */
     float[][] embed(List<String> texts);
+
+    /**
+     * Vectors for search queries, which some models embed with an instruction before the text (bge); by default
+     * the same as {@link #embed}.
+     */
+    default float[][] embedQueries(List<String> queries) {
+        return embed(queries);
+    }
 }

@@ -91,6 +91,13 @@ public final class TextEncoder implements SentenceEmbedder, AutoCloseable {
         return spec.config().hiddenSize();
     }
 
+    /** Query vectors: the spec's {@link EncoderSpec#queryInstruction() query instruction}, then the query. */
+    @Override
+    public float[][] embedQueries(List<String> queries) {
+        String instruction = spec.queryInstruction();
+        return embed(instruction.isEmpty() ? queries : queries.stream().map(q -> instruction + q).toList());
+    }
+
     /**
      * L2-normalised sentence vectors {@code (B, H)} in input order, pooled as the spec says (mean for MiniLM,
      * [CLS] for bge). Texts are sorted by token length and run {@link EncoderOptions#batchSize()} at a time, so

@@ -96,7 +96,7 @@ public final class DenseRetriever implements Retriever {
         List<Ranking> rankings = new ArrayList<>(queryTexts.size());
         for (int start = 0; start < queryTexts.size(); start += queryBatchSize) {
             List<String> batch = queryTexts.subList(start, Math.min(start + queryBatchSize, queryTexts.size()));
-            float[][] queries = embedder.embed(batch);  // (B, H)
+            float[][] queries = embedder.embedQueries(batch);  // (B, H)
             for (float[] query : queries) {
                 CorpusVectors.normalizeRows(query, corpus.dimension());
             }
