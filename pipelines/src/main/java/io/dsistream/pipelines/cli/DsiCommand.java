@@ -24,7 +24,21 @@ public final class DsiCommand implements Runnable {
 
     /** The configured command line; tests execute it in-process. */
     public static CommandLine newCommandLine() {
-        return new CommandLine(new DsiCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new DsiCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(DsiCommand::reportFailure);
+    }
+
+    /** A failed command prints one line naming what went wrong; the stack trace only with DSI_DEBUG set. */
+    private static int reportFailure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parsed) {
+        String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        commandLine.getErr().println("dsi " + commandLine.getCommandName() + ": error: " + message);
+        if (System.getenv("DSI_DEBUG") != null) {
+            failure.printStackTrace(commandLine.getErr());
+        } else {
+            commandLine.getErr().println("(set DSI_DEBUG=1 for the stack trace)");
+        }
+        return 2;
     }
 
     @Override
