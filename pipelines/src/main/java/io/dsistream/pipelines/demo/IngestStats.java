@@ -69,6 +69,27 @@ public final class IngestStats {
         return percentile(visibleLatencyMs.values(), q);
     }
 
+    /** Percentile of append → emitted over the given documents only (ms; -1 when none was indexed). */
+    public long emittedLatencyPercentile(java.util.Collection<io.dsistream.models.eval.BeirDocument> documents, double q) {
+        return percentile(select(emittedLatencyMs, documents), q);
+    }
+
+    /** Percentile of append → visible over the given documents only. */
+    public long visibleLatencyPercentile(java.util.Collection<io.dsistream.models.eval.BeirDocument> documents, double q) {
+        return percentile(select(visibleLatencyMs, documents), q);
+    }
+
+    private static List<Long> select(Map<String, Long> latencies, java.util.Collection<io.dsistream.models.eval.BeirDocument> documents) {
+        List<Long> out = new ArrayList<>();
+        for (io.dsistream.models.eval.BeirDocument d : documents) {
+            Long ms = latencies.get(d.id());
+            if (ms != null) {
+                out.add(ms);
+            }
+        }
+        return out;
+    }
+
     public Set<String> indexedIds() {
         return Collections.unmodifiableSet(new HashSet<>(indexed));
     }
