@@ -84,6 +84,10 @@ class IndexingJobITCase {
         Configuration conf = IndexingEnvironment.configuration(workDir.resolve("state-" + name), Duration.ofSeconds(1));
         conf.set(IndexingJobOptions.HEALTH_INTERVAL, Duration.ofSeconds(1));
         conf.set(IndexingJobOptions.ENCODE_BATCH_SIZE, 16);
+        // On a loaded 2-core machine a pass of 16 can take seconds: keep the queue short and the timeout long, so
+        // no document of these tests is dead-lettered for an encoder timeout.
+        conf.set(IndexingJobOptions.ENCODE_CAPACITY, 32);
+        conf.set(IndexingJobOptions.ENCODE_TIMEOUT, Duration.ofMinutes(5));
         if (reporter != null) {
             reporter.addToConfiguration(conf);
         }
@@ -105,13 +109,13 @@ class IndexingJobITCase {
     }
 
     /**
-     * Reads the committed records of {@code topic} until {@code expected} have arrived (or two minutes pass), then
+     * Reads the committed records of {@code topic} until {@code expected} have arrived (or four minutes pass), then
      * three seconds more, so that a duplicate would show.
      */
     private static List<byte[]> committed(String topic, int expected) {
         List<byte[]> out = new ArrayList<>();
         try (AssignmentsReader reader = new AssignmentsReader(broker.bootstrapServers(), topic)) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             while (out.size() < expected && System.nanoTime() < deadline) {
                 reader.poll(Duration.ofMillis(200), r -> out.add(r.value()));
             }
