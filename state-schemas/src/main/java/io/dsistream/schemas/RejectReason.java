@@ -30,7 +30,9 @@ public enum RejectReason {
      * A delete names a document id the index does not hold. Raised by the indexing operator from its keyed
      * state, never by a parser: a parser cannot know which ids exist.
      */
-    DELETE_OF_UNKNOWN_ID("delete of an id the index does not hold");
+    DELETE_OF_UNKNOWN_ID("delete of an id the index does not hold"),
+    ENCODE_TIMEOUT("the encoder did not answer within the timeout"),
+    ENCODE_FAILED("the encoder failed on the document");
 
     private final String description;
 

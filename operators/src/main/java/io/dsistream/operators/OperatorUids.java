@@ -1,0 +1,24 @@
+package io.dsistream.operators;
+
+/**
+ * The stable uid of every operator of the indexing job. State in a checkpoint or savepoint is matched to operators
+ * by these strings: never rename one once a job has run with it; add a new one instead.
+ */
+public final class OperatorUids {
+
+    public static final String DOCUMENTS_SOURCE = "documents-source";
+    public static final String PARSE = "parse-documents";
+    public static final String NORMALIZE = "normalize-text";
+    public static final String ASYNC_ENCODE = "async-encode";
+    public static final String ASSIGN_ID = "assign-id";
+    public static final String FAILURE_INJECTION = "failure-injection";
+    public static final String UPSERT_DELETE = "upsert-delete";
+    public static final String TRIE_INDEX = "trie-index";
+    public static final String BALANCE_MONITOR = "balance-monitor";
+    public static final String ASSIGNMENTS_SINK = "docid-assignments-sink";
+    public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    public static final String INDEX_HEALTH_SINK = "index-health-sink";
+
+    private OperatorUids() {
+    }
+}

@@ -1,0 +1,36 @@
+package io.dsistream.operators.indexing;
+
+/** Metric names of the indexing operators (public: dashboards, tests and the demo read them). */
+public final class IndexingMetrics {
+
+    /** Counter: records read from the documents topic. */
+    public static final String DOCUMENTS_IN = "documentsIn";
+    /** Group of counters, one per {@link io.dsistream.schemas.RejectReason} in lower case. */
+    public static final String DEAD_LETTERS_GROUP = "deadLetters";
+    /** Counter: dead letters of every reason, at the operator that produced them. */
+    public static final String DEAD_LETTERED = "deadLettered";
+    /** Counter: texts cut to the configured maximum before tokenisation. */
+    public static final String TEXTS_TRUNCATED = "textsTruncated";
+    /** Counter: encoder passes; and gauge: mean requests per pass. */
+    public static final String ENCODE_BATCHES = "encodeBatches";
+    public static final String ENCODE_MEAN_BATCH = "encodeMeanBatchSize";
+    /** Counter: requests that hit the async timeout. */
+    public static final String ENCODE_TIMEOUTS = "encodeTimeouts";
+    /** Counter: re-sent documents identical to what the index holds. */
+    public static final String NO_OPS = "noOps";
+    /** Counter: documents replaced by a changed re-send. */
+    public static final String REPLACED = "replaced";
+    /** Counter: deletes applied. */
+    public static final String DELETED = "deleted";
+    /** Counter: documents added to a leaf by the trie. */
+    public static final String INDEXED = "indexed";
+    /** Gauge group of the balance figures (the keys of {@code BalanceReport.toMap()}). */
+    public static final String BALANCE_GROUP = "balance";
+    /** Gauge: the model bundle version the IDs come from. */
+    public static final String MODEL_VERSION = "modelVersion";
+    /** Counter: index-health reports emitted. */
+    public static final String HEALTH_REPORTS = "healthReports";
+
+    private IndexingMetrics() {
+    }
+}

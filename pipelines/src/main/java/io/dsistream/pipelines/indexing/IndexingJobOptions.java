@@ -1,0 +1,74 @@
+package io.dsistream.pipelines.indexing;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+
+/** The indexing job's options; {@link IndexingSettings#from} reads them once. */
+public final class IndexingJobOptions {
+
+    public static final ConfigOption<String> REGISTRY = ConfigOptions.key("dsi.indexing.model.registry")
+            .stringType().defaultValue(".dsi/registry")
+            .withDescription("Model registry directory; the job serves the newest version of dsi.indexing.model.name.");
+
+    public static final ConfigOption<String> MODEL_NAME = ConfigOptions.key("dsi.indexing.model.name")
+            .stringType().defaultValue("demo")
+            .withDescription("Name of the model in the registry.");
+
+    public static final ConfigOption<Integer> ENCODE_BATCH_SIZE = ConfigOptions.key("dsi.indexing.encode.batch-size")
+            .intType().defaultValue(32)
+            .withDescription("Most documents per encoder pass (the batching worker's batch).");
+
+    public static final ConfigOption<Duration> ENCODE_MAX_WAIT = ConfigOptions.key("dsi.indexing.encode.max-wait")
+            .durationType().defaultValue(Duration.ofMillis(20))
+            .withDescription("How long the first queued document waits for batch-mates before its pass runs. "
+                    + "0 runs whatever is queued at once.");
+
+    public static final ConfigOption<Integer> ENCODE_CAPACITY = ConfigOptions.key("dsi.indexing.encode.capacity")
+            .intType().defaultValue(128)
+            .withDescription("Most documents in flight in the async encode operator per subtask (backpressure "
+                    + "beyond it). Should be a few batch sizes.");
+
+    public static final ConfigOption<Duration> ENCODE_TIMEOUT = ConfigOptions.key("dsi.indexing.encode.timeout")
+            .durationType().defaultValue(Duration.ofSeconds(60))
+            .withDescription("A document not embedded within this goes to dead-letters (ENCODE_TIMEOUT); the job "
+                    + "goes on.");
+
+    public static final ConfigOption<String> AUGMENTATIONS = ConfigOptions.key("dsi.indexing.normalize.augmentations")
+            .stringType().defaultValue("")
+            .withDescription("Augmentations applied before encoding, e.g. 'num2word,stopwords'; empty: none.");
+
+    public static final ConfigOption<Integer> MAX_TEXT_CHARS = ConfigOptions.key("dsi.indexing.normalize.max-text-chars")
+            .intType().defaultValue(100_000)
+            .withDescription("Texts longer than this (UTF-16 chars) are cut before tokenisation and counted "
+                    + "(textsTruncated); the tokenizer keeps only the encoder's max length anyway.");
+
+    public static final ConfigOption<Integer> KEY_PREFIX_LENGTH = ConfigOptions.key("dsi.indexing.trie.key-prefix-length")
+            .intType().defaultValue(1)
+            .withDescription("ID codes in the trie's key: V^length keys spread the trie over the subtasks.");
+
+    public static final ConfigOption<Boolean> FLOAT_VECTORS = ConfigOptions.key("dsi.indexing.trie.float-vectors")
+            .booleanType().defaultValue(false)
+            .withDescription("Keep rerank vectors as floats; false stores int8 codes and a scale (4x smaller).");
+
+    public static final ConfigOption<Duration> HEALTH_INTERVAL = ConfigOptions.key("dsi.indexing.health.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Period of the index-health reports.");
+
+    public static final ConfigOption<Double> ENTROPY_WARN = ConfigOptions.key("dsi.indexing.health.entropy.warn")
+            .doubleType().defaultValue(0.80).withDescription("Warn below this normalised leaf entropy.");
+    public static final ConfigOption<Double> ENTROPY_ALERT = ConfigOptions.key("dsi.indexing.health.entropy.alert")
+            .doubleType().defaultValue(0.60).withDescription("Alert below this normalised leaf entropy.");
+    public static final ConfigOption<Double> MAX_LEAF_WARN = ConfigOptions.key("dsi.indexing.health.max-leaf-over-mean.warn")
+            .doubleType().defaultValue(8.0).withDescription("Warn when the largest leaf exceeds this multiple of the mean.");
+    public static final ConfigOption<Double> MAX_LEAF_ALERT = ConfigOptions.key("dsi.indexing.health.max-leaf-over-mean.alert")
+            .doubleType().defaultValue(32.0).withDescription("Alert when the largest leaf exceeds this multiple of the mean.");
+    public static final ConfigOption<Double> GINI_WARN = ConfigOptions.key("dsi.indexing.health.gini.warn")
+            .doubleType().defaultValue(0.5).withDescription("Warn above this Gini coefficient of leaf sizes.");
+    public static final ConfigOption<Double> GINI_ALERT = ConfigOptions.key("dsi.indexing.health.gini.alert")
+            .doubleType().defaultValue(0.7).withDescription("Alert above this Gini coefficient of leaf sizes.");
+
+    private IndexingJobOptions() {
+    }
+}

@@ -1,0 +1,21 @@
+package io.dsistream.pipelines.indexing;
+
+import java.util.List;
+
+/** The Kafka topics of the indexing job. */
+public final class IndexingTopics {
+
+    /** Input: {@code {id, title?, text, op: upsert|delete, ts?}}, keyed by document id. */
+    public static final String DOCUMENTS = "documents";
+    /** Output: {@code {docId, semanticId, modelVersion, op, ts}}, keyed by document id; exactly-once. */
+    public static final String ASSIGNMENTS = "docid-assignments";
+    /** Output: {@code {sourceTopic, partition, offset, reason, error, raw, ...}}. */
+    public static final String DEAD_LETTERS = "dead-letters";
+    /** Output: a balance report every few seconds, {@code {ts, status, reasons, modelVersion, balance}}. */
+    public static final String INDEX_HEALTH = "index-health";
+
+    public static final List<String> ALL = List.of(DOCUMENTS, ASSIGNMENTS, DEAD_LETTERS, INDEX_HEALTH);
+
+    private IndexingTopics() {
+    }
+}

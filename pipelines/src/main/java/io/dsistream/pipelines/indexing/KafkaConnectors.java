@@ -1,0 +1,105 @@
+package io.dsistream.pipelines.indexing;
+
+import io.dsistream.schemas.AssignmentRecord;
+import io.dsistream.schemas.DeadLetterRecord;
+import io.dsistream.schemas.WireJson;
+import io.dsistream.schemas.indexing.SourceDocument;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The indexing job's Kafka source and sinks. Output sinks are transactional for {@link DeliveryGuarantee#EXACTLY_ONCE}
+ * with {@code transaction.timeout.ms} of 15 minutes (the sink's default of one hour exceeds the broker's maximum
+ * and the job would restart-loop); records are visible to {@code read_committed} readers at each checkpoint.
+ */
+public final class KafkaConnectors {
+
+    /** Transaction timeout of the exactly-once sinks: the broker's default maximum. */
+    public static final String TRANSACTION_TIMEOUT_MS = "900000";
+
+    private KafkaConnectors() {
+    }
+
+    /**
+     * The documents source from the earliest offsets.
+     *
+     * @param bounded stop at the offsets that are latest when the job starts (tests, benchmarks); false: run forever
+     */
+    public static KafkaSource<SourceDocument> documentsSource(String bootstrapServers, String topic, String groupId,
+                                                              boolean bounded) {
+        var builder = KafkaSource.<SourceDocument>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new SourceDocumentDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("max.partition.fetch.bytes", Integer.toString(32 * 1024 * 1024))
+                .setProperty("fetch.max.bytes", Integer.toString(64 * 1024 * 1024));
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    public static KafkaSink<AssignmentRecord> assignmentsSink(String bootstrapServers, String topic,
+                                                              DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        return sink(bootstrapServers, guarantee, transactionalIdPrefix + "-assignments",
+                (KafkaRecordSerializationSchema<AssignmentRecord>) (record, context, timestamp) -> new ProducerRecord<>(
+                        topic, null, null, record.docId.getBytes(StandardCharsets.UTF_8), WireJson.toBytes(record)));
+    }
+
+    public static KafkaSink<DeadLetterRecord> deadLettersSink(String bootstrapServers, String topic,
+                                                              DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        return sink(bootstrapServers, guarantee, transactionalIdPrefix + "-dead-letters",
+                (KafkaRecordSerializationSchema<DeadLetterRecord>) (record, context, timestamp) -> new ProducerRecord<>(
+                        topic, null, null, null, WireJson.toBytes(record)));
+    }
+
+    public static KafkaSink<String> healthSink(String bootstrapServers, String topic) {
+        return sink(bootstrapServers, DeliveryGuarantee.AT_LEAST_ONCE, "unused",
+                (KafkaRecordSerializationSchema<String>) (json, context, timestamp) -> new ProducerRecord<>(
+                        topic, null, null, null, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static <T> KafkaSink<T> sink(String bootstrapServers, DeliveryGuarantee guarantee, String transactionalId,
+                                         KafkaRecordSerializationSchema<T> serializer) {
+        var builder = KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(guarantee)
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .setProperty("max.request.size", Integer.toString(32 * 1024 * 1024))
+                .setProperty("linger.ms", "5");
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(transactionalId);
+        }
+        return builder.build();
+    }
+
+    /** Keeps the raw value bytes with the record's coordinates and timestamp; never fails on bad bytes. */
+    static final class SourceDocumentDeserializer implements KafkaRecordDeserializationSchema<SourceDocument> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceDocument> out) {
+            out.collect(new SourceDocument(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                    record.value()));
+        }
+
+        @Override
+        public TypeInformation<SourceDocument> getProducedType() {
+            return TypeInformation.of(SourceDocument.class);
+        }
+    }
+}
