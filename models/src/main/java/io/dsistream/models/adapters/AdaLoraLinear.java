@@ -25,10 +25,14 @@ public final class AdaLoraLinear extends AdaptedLinear {
     public AdaLoraLinear(Block base, AdapterOptions options, NDManager manager, long seed) {
         super(base, options, manager);
         int rank = options.initRank();
-        // AdaLoRA's reference implementation draws P and Q from N(0, 0.02²) and starts λ at zero.
-        this.p = adapterParameter("lora_P", new Shape(outputSize, rank), seededNormal(seed, 0.02), manager, true);
+        // λ starts at zero as in AdaLoRA. P and Q start with unit-norm columns / rows in expectation (σ = 1/√d),
+        // i.e. near where the orthogonality regulariser wants them; the reference implementation's σ = 0.02 leaves
+        // ΔW = P Λ Q orders of magnitude below LoRA's for the first hundreds of steps, too slow for short runs.
+        this.p = adapterParameter("lora_P", new Shape(outputSize, rank), seededNormal(seed, 1.0 / Math.sqrt(outputSize)),
+                manager, true);
         this.lambda = adapterParameter("lora_E", new Shape(rank), constant(0f), manager, true);
-        this.q = adapterParameter("lora_Q", new Shape(rank, inputSize), seededNormal(seed + 1, 0.02), manager, true);
+        this.q = adapterParameter("lora_Q", new Shape(rank, inputSize), seededNormal(seed + 1, 1.0 / Math.sqrt(inputSize)),
+                manager, true);
         this.mask = adapterParameter("rank_mask", new Shape(rank), constant(1f), manager, false);
     }
 

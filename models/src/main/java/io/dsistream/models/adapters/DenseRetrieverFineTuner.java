@@ -65,15 +65,19 @@ public final class DenseRetrieverFineTuner {
         Engine.getEngine("PyTorch").setRandomSeed(Math.toIntExact(options.seed() & 0x7fffffff));
         List<Parameter> trainable = prepare(technique, adapterOptions);
         long baseCount = 0;
-        for (Parameter parameter : encoder.block().hfParameters("").values()) {
-            baseCount += parameter.getArray().size();
+        if (adapters != null) {
+            baseCount = adapters.baseParameterCount(); // counted before the adapters took the projections' place
+        } else {
+            for (Parameter parameter : encoder.block().hfParameters("").values()) {
+                baseCount += parameter.getArray().size();
+            }
         }
         long trainableCount = 0;
         for (Parameter parameter : trainable) {
             trainableCount += parameter.getArray().size();
         }
         long adapterCount = adapters == null ? 0 : adapterStateCount();
-        long total = (adapters == null ? baseCount : adapters.baseParameterCount()) + adapterCount;
+        long total = baseCount + adapterCount;
         int steps = technique == FineTuningTechnique.NONE ? 0 : options.steps();
 
         float rate = technique == FineTuningTechnique.FULL ? options.fullLearningRate() : options.adapterLearningRate();

@@ -28,7 +28,7 @@ public final class QLoraLinear extends LoraLinear {
         NDArray weight = baseWeight().getArray();
         this.quantized = Nf4Tensor.quantize(weight.toFloatArray(), weight.getShape().getShape(),
                 options.nf4BlockSize(), options.doubleQuantization());
-        this.biasBytes = baseWeightBytes() - 4L * inputSize * outputSize;
+        this.biasBytes = super.baseWeightBytes() - 4L * inputSize * outputSize;
         baseWeight().close(); // the FP32 weight is gone: only the codes remain
         if (!withAdapter) {
             loraA.getArray().setRequiresGradient(false);

@@ -60,7 +60,7 @@ final class BenchAdaptersCommand implements Callable<Integer> {
             paramLabel = "NAME", description = "Techniques to run, in order (default: ${DEFAULT-VALUE}).")
     List<String> techniques;
 
-    @Option(names = "--steps", defaultValue = "150", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "100", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
