@@ -37,9 +37,9 @@ public record FineTuningOptions(int steps, int batchSize, float fullLearningRate
         }
     }
 
-    /** 100 steps of 16 pairs, AdamW 2e-5 (full) / 5e-4 (adapters), queries 64 and documents 128 tokens, τ 0.05. */
+    /** 60 steps of 16 pairs, AdamW 2e-5 (full) / 5e-4 (adapters), queries 64 and documents 128 tokens, τ 0.05. */
     public static FineTuningOptions defaults() {
-        return new FineTuningOptions(100, 16, 2e-5f, 5e-4f, 0.01f, 64, 128, 0.05f, 42, 0.5f,
+        return new FineTuningOptions(60, 16, 2e-5f, 5e-4f, 0.01f, 64, 128, 0.05f, 42, 0.5f,
                 PruningImportance.MAGNITUDE_TIMES_GRADIENT, true);
     }
 
