@@ -25,6 +25,12 @@ public final class BertSelfAttention extends BertModule {
     static final long MAX_SCORE_BYTES = 16L << 20;
 
     private final BertConfig config;
+    /**
+     * 1/√d as an array that lives as long as the parameters. Not a Number operand: DJL frees a Number's buffer
+     * right after the call while autograd still holds it for backward (see asi.ScopedScalar), and not an array of
+     * the layer's scope either, which closes before backward; both corrupt fine-tuning gradients after a GC.
+     */
+    private NDArray queryScale;
 
     public BertSelfAttention(BertConfig config) {
         this.config = config;
@@ -39,8 +45,7 @@ public final class BertSelfAttention extends BertModule {
         NDArray hidden = inputs.get(0);        // (B, T, H)
         NDArray additiveMask = inputs.get(1);  // (B, 1, 1, T)
         // Scaling Q instead of the (B, heads, T, T) scores is the same product with fewer multiplications.
-        NDArray query = heads(project("query", store, hidden, training, params))
-                .mul(1.0 / Math.sqrt(config.headSize()));                                    // (B, heads, T, d)
+        NDArray query = heads(project("query", store, hidden, training, params)).mul(queryScale); // (B, heads, T, d)
         NDArray key = heads(project("key", store, hidden, training, params));                 // (B, heads, T, d)
         NDArray value = heads(project("value", store, hidden, training, params));             // (B, heads, T, d)
         long batch = hidden.getShape().get(0);
@@ -96,6 +101,7 @@ public final class BertSelfAttention extends BertModule {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        queryScale = manager.create((float) (1.0 / Math.sqrt(config.headSize())));
         for (String name : childNames()) {
             child(name).initialize(manager, dataType, inputShapes[0]);
         }
