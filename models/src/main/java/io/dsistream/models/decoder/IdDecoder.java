@@ -1,5 +1,6 @@
 package io.dsistream.models.decoder;
 
+import io.dsistream.models.djl.NoGradScope;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

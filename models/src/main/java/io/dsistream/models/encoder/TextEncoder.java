@@ -1,5 +1,6 @@
 package io.dsistream.models.encoder;
 
+import io.dsistream.models.djl.NoGradScope;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -75,7 +76,7 @@ public final class TextEncoder implements SentenceEmbedder, AutoCloseable {
         NDManager manager = engine.newBaseManager(device);
         try {
             BertEncoderBlock block = new BertEncoderBlock(spec.config());
-            try (NoGradScope ignored = NoGradScope.enter()) {
+            try (NoGradScope ignored = NoGradScope.enter(manager)) {
                 block.loadPretrained(manager, weights);
             }
             return new TextEncoder(spec, options, manager, block, tokenizer);
@@ -121,7 +122,7 @@ public final class TextEncoder implements SentenceEmbedder, AutoCloseable {
                 sequences.add(ids.get(member));
             }
             TokenBatch batch = TokenBatch.pad(sequences, tokenizer.padTokenId());
-            try (NDManager scope = manager.newSubManager(); NoGradScope ignored = NoGradScope.enter()) {
+            try (NDManager scope = manager.newSubManager(); NoGradScope ignored = NoGradScope.enter(manager)) {
                 NDList inputs = batch.toNDList(scope);
                 NDArray hidden = forward(scope, inputs);                                   // (B, T, H)
                 NDArray pooled = Pooling.l2Normalize(spec.pooling().pool(hidden, inputs.get(1))); // (B, H)
@@ -145,7 +146,7 @@ public final class TextEncoder implements SentenceEmbedder, AutoCloseable {
             throw new IllegalArgumentException("encodeTokens needs at least one text");
         }
         TokenBatch batch = tokenizer.batch(texts);
-        try (NDManager scope = manager.newSubManager(); NoGradScope ignored = NoGradScope.enter()) {
+        try (NDManager scope = manager.newSubManager(); NoGradScope ignored = NoGradScope.enter(manager)) {
             NDList inputs = batch.toNDList(scope);
             NDArray hidden = forward(scope, inputs); // (B, T, H)
             return new TokenStates(handOver(hidden, owner), handOver(inputs.get(1), owner),

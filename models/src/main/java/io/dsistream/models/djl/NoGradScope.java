@@ -1,4 +1,4 @@
-package io.dsistream.models.decoder;
+package io.dsistream.models.djl;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
@@ -8,7 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * mode is per thread and on by default in threads DJL did not start from, so without this an operator thread would
  * record a graph for every beam-search step (the parameters require gradients). Other engines: no-op.
  */
-final class NoGradScope implements AutoCloseable {
+public final class NoGradScope implements AutoCloseable {
 
     private static final String PYTORCH = "PyTorch";
 
@@ -18,7 +18,7 @@ final class NoGradScope implements AutoCloseable {
         this.restoreGradMode = restoreGradMode;
     }
 
-    static NoGradScope enter(NDManager manager) {
+    public static NoGradScope enter(NDManager manager) {
         if (!PYTORCH.equals(manager.getEngine().getEngineName())) {
             return new NoGradScope(false);
         }
