@@ -52,6 +52,7 @@ public final class GenerativeRetriever implements Retriever {
     private final int[][] leafCodes;
     private final int[] leafSizes;
     private final int candidateBudget;
+    private final float[] centroids;
 
     /**
      * @param encoder the frozen encoder for query texts; may be null when only {@link #rank} is used
@@ -88,6 +89,23 @@ public final class GenerativeRetriever implements Retriever {
             leafSizes[i] = sizes.get(leaves.get(i));
         }
         this.candidateBudget = (int) Math.floor(options.candidateShare() * trie.size());
+        this.centroids = vectors == null ? null : centroids();
+    }
+
+    /** Per populated leaf the mean of its documents' embeddings, {@code [leaves * H]}. */
+    private float[] centroids() {
+        int h = vectors.dimension();
+        float[] sums = new float[leaves.size() * h];
+        for (int i = 0; i < leaves.size(); i++) {
+            List<String> members = trie.documents(leaves.get(i));
+            for (String docId : members) {
+                int offset = vectorRow.get(docId) * h;
+                for (int j = 0; j < h; j++) {
+                    sums[i * h + j] += vectors.vectors()[offset + j] / members.size();
+                }
+            }
+        }
+        return sums;
     }
 
     public RetrievalOptions options() {
@@ -145,6 +163,10 @@ public final class GenerativeRetriever implements Retriever {
         }
         List<SemanticId> extra = new ArrayList<>();
         SemanticQuantizer quantizer = model.quantizer();
+        boolean byCentroid = options.leafRanking() == LeafRanking.CENTROID && centroids != null;
+        if (byCentroid && quantizer == null && candidateBudget > gathered) {
+            gathered = fillBudget(centroidScores(query), pathScores, extra, gathered);
+        }
         if (quantizer != null && (options.addQueryOwnId() || candidateBudget > 0)) {
             float[] logProbs = queryCodeLogProbs(quantizer, query); // (L * V)
             if (options.addQueryOwnId()) {
@@ -156,7 +178,8 @@ public final class GenerativeRetriever implements Retriever {
                 }
             }
             if (candidateBudget > gathered) {
-                gathered = fillBudget(logProbs, pathScores, extra, gathered);
+                gathered = fillBudget(byCentroid ? centroidScores(query) : codeScores(logProbs), pathScores, extra,
+                        gathered);
             }
         }
         if (!extra.isEmpty()) {
@@ -212,11 +235,10 @@ public final class GenerativeRetriever implements Retriever {
         return trie.populatedLeavesUnder(trie.longestPopulatedPrefix(id), options.beamSize());
     }
 
-    /** Adds leaves best first by Σ_i log p(c_i | q) while the documents gathered stay within the budget. */
-    private int fillBudget(float[] logProbs, Map<SemanticId, Double> chosen, List<SemanticId> extra, int gathered) {
+    /** Per populated leaf Σ_i log p(c_i | q). */
+    private double[] codeScores(float[] logProbs) {
         int codes = model.vocabulary().codesPerPosition();
         double[] score = new double[leaves.size()];
-        Integer[] order = new Integer[leaves.size()];
         for (int i = 0; i < leaves.size(); i++) {
             double sum = 0;
             int[] leaf = leafCodes[i];
@@ -224,6 +246,28 @@ public final class GenerativeRetriever implements Retriever {
                 sum += logProbs[p * codes + leaf[p]];
             }
             score[i] = sum;
+        }
+        return score;
+    }
+
+    /** Per populated leaf the dot product of the query with the leaf's centroid. */
+    private double[] centroidScores(float[] query) {
+        int h = query.length;
+        double[] score = new double[leaves.size()];
+        for (int i = 0; i < leaves.size(); i++) {
+            double sum = 0;
+            for (int j = 0; j < h; j++) {
+                sum += query[j] * centroids[i * h + j];
+            }
+            score[i] = sum;
+        }
+        return score;
+    }
+
+    /** Adds leaves best first by {@code score} while the documents gathered stay within the budget. */
+    private int fillBudget(double[] score, Map<SemanticId, Double> chosen, List<SemanticId> extra, int gathered) {
+        Integer[] order = new Integer[leaves.size()];
+        for (int i = 0; i < leaves.size(); i++) {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));

@@ -12,9 +12,10 @@ package io.dsistream.models.retrieval;
  *                        the back-off off (pure beam search); it needs a quantizer (ASI) and is ignored without one
  * @param addQueryOwnId   whether the leaf of the query's own quantizer ID (or, when empty, the populated leaves
  *                        under its longest populated prefix) joins the candidates (ASI's "query ID as candidate")
+ * @param leafRanking     how the budget's extra leaves are ranked
  */
 public record RetrievalOptions(int beamSize, float decoderWeight, float denseWeight, double candidateShare,
-                               boolean addQueryOwnId) {
+                               boolean addQueryOwnId, LeafRanking leafRanking) {
 
     /**
      * Default budget: 10% of the corpus. On SciFact the beam's 10 leaves hold about 40 documents (0.8%), which
@@ -35,6 +36,9 @@ public record RetrievalOptions(int beamSize, float decoderWeight, float denseWei
         if (!(candidateShare >= 0 && candidateShare <= 1)) {
             throw new IllegalArgumentException("candidateShare must be in [0, 1], got " + candidateShare);
         }
+        if (leafRanking == null) {
+            throw new IllegalArgumentException("leafRanking must be set");
+        }
         if (!Float.isFinite(decoderWeight) || !Float.isFinite(denseWeight)) {
             throw new IllegalArgumentException("decoderWeight and denseWeight must be finite");
         }
@@ -42,23 +46,30 @@ public record RetrievalOptions(int beamSize, float decoderWeight, float denseWei
 
     /** ASI defaults: beam 10, w_dec 0.01, w_dense 1, 10% candidate budget, the query's own ID as a candidate. */
     public static RetrievalOptions asiDefaults() {
-        return new RetrievalOptions(10, DEFAULT_DECODER_WEIGHT, 1f, DEFAULT_CANDIDATE_SHARE, true);
+        return new RetrievalOptions(10, DEFAULT_DECODER_WEIGHT, 1f, DEFAULT_CANDIDATE_SHARE, true,
+                LeafRanking.CODE_PROBABILITY);
     }
 
     /** DSI defaults: documents ranked by the decoder's path score alone, no back-off (Tay et al. 2022). */
     public static RetrievalOptions dsiDefaults() {
-        return new RetrievalOptions(10, 1f, 0f, 0, false);
+        return new RetrievalOptions(10, 1f, 0f, 0, false, LeafRanking.CODE_PROBABILITY);
     }
 
     public RetrievalOptions withBeamSize(int newBeamSize) {
-        return new RetrievalOptions(newBeamSize, decoderWeight, denseWeight, candidateShare, addQueryOwnId);
+        return new RetrievalOptions(newBeamSize, decoderWeight, denseWeight, candidateShare, addQueryOwnId,
+                leafRanking);
     }
 
     public RetrievalOptions withWeights(float newDecoderWeight, float newDenseWeight) {
-        return new RetrievalOptions(beamSize, newDecoderWeight, newDenseWeight, candidateShare, addQueryOwnId);
+        return new RetrievalOptions(beamSize, newDecoderWeight, newDenseWeight, candidateShare, addQueryOwnId,
+                leafRanking);
+    }
+
+    public RetrievalOptions withLeafRanking(LeafRanking newRanking) {
+        return new RetrievalOptions(beamSize, decoderWeight, denseWeight, candidateShare, addQueryOwnId, newRanking);
     }
 
     public RetrievalOptions withCandidateShare(double newShare) {
-        return new RetrievalOptions(beamSize, decoderWeight, denseWeight, newShare, addQueryOwnId);
+        return new RetrievalOptions(beamSize, decoderWeight, denseWeight, newShare, addQueryOwnId, leafRanking);
     }
 }

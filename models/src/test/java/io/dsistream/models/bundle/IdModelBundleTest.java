@@ -35,7 +35,7 @@ class IdModelBundleTest {
     @Test
     void sameQuerySameIdsAndScoresAfterRoundTrip() throws Exception {
         CorpusVectors corpus = TinyIdModels.corpus(H);
-        RetrievalOptions options = new RetrievalOptions(3, 0.5f, 1f, 0.5, true);
+        RetrievalOptions options = new RetrievalOptions(3, 0.5f, 1f, 0.5, true, io.dsistream.models.retrieval.LeafRanking.CENTROID);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Ranking before;
             try (IdModel model = TinyIdModels.model(manager, corpus)) {

@@ -29,7 +29,7 @@ class GenerativeRetrieverTest {
         CorpusVectors corpus = TinyIdModels.corpus(H);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              IdModel model = TinyIdModels.model(manager, corpus)) {
-            RetrievalOptions options = new RetrievalOptions(2, 0f, 1f, 1.0, true);
+            RetrievalOptions options = new RetrievalOptions(2, 0f, 1f, 1.0, true, LeafRanking.CODE_PROBABILITY);
             GenerativeRetriever retriever = new GenerativeRetriever(null, model, corpus, options, manager);
             float[] query = corpus.vector(4);
             Ranking ranking = retriever.rank(memory(manager), manager.ones(new Shape(3)), query, 5);
@@ -51,7 +51,7 @@ class GenerativeRetrieverTest {
         CorpusVectors corpus = TinyIdModels.corpus(H);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              IdModel model = TinyIdModels.model(manager, corpus)) {
-            RetrievalOptions options = new RetrievalOptions(1, 1f, 1f, 0.0, true);
+            RetrievalOptions options = new RetrievalOptions(1, 1f, 1f, 0.0, true, LeafRanking.CODE_PROBABILITY);
             GenerativeRetriever retriever = new GenerativeRetriever(null, model, corpus, options, manager);
             float[] query = corpus.vector(0);
             Ranking ranking = retriever.rank(memory(manager), manager.ones(new Shape(3)), query, 100);
@@ -73,7 +73,7 @@ class GenerativeRetrieverTest {
         CorpusVectors corpus = TinyIdModels.corpus(H);
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
              IdModel model = TinyIdModels.model(manager, corpus)) {
-            RetrievalOptions options = new RetrievalOptions(1, 0.5f, 1f, 0.5, false);
+            RetrievalOptions options = new RetrievalOptions(1, 0.5f, 1f, 0.5, false, LeafRanking.CENTROID);
             GenerativeRetriever retriever = new GenerativeRetriever(null, model, corpus, options, manager);
             Ranking ranking = retriever.rank(memory(manager), manager.ones(new Shape(3)), corpus.vector(2), 100);
             int beamLeaf = ranking.docs().stream().map(ScoredDoc::semanticId).distinct().mapToInt(

@@ -7,6 +7,7 @@ import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.EvaluationResult;
 import io.dsistream.models.eval.TrecRunWriter;
 import io.dsistream.models.ids.BalanceReport;
+import io.dsistream.models.retrieval.LeafRanking;
 import io.dsistream.pipelines.eval.EvalRunner;
 import io.dsistream.pipelines.eval.EvalSettings;
 import io.dsistream.pipelines.eval.RetrievalMethod;
@@ -90,6 +91,12 @@ final class EvalCommand implements Callable<Integer> {
                     + "code probabilities rank best (default 0.10; 0 = beam leaves and own ID only).")
     Double candidateShare;
 
+    @Option(names = "--leaf-ranking", paramLabel = "HOW",
+            description = "Generative methods: how the leaves that fill the candidate budget are ranked: "
+                    + "code_probability (the query's own code probabilities; asi default) or centroid (dot product "
+                    + "with each leaf's mean document embedding).")
+    LeafRanking leafRanking;
+
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
@@ -97,7 +104,8 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EvalSettings settings = new EvalSettings(dataset, split, method, encoder, maxLength, batchSize, depth,
                 !quiet, CliConverters.cacheDirectory(), model,
-                new EvalSettings.RetrievalOverrides(beamSize, decoderWeight, denseWeight, candidateShare));
+                new EvalSettings.RetrievalOverrides(beamSize, decoderWeight, denseWeight, candidateShare,
+                        leafRanking));
         System.err.println("dsi eval " + settings);
         BeirDataset beir = BeirDataset.load(dataset);
         if (!beir.hasSplit(split)) {

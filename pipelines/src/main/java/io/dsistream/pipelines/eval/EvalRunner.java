@@ -97,6 +97,9 @@ public final class EvalRunner {
                     overrides.decoderWeight() != null ? overrides.decoderWeight() : options.decoderWeight(),
                     overrides.denseWeight() != null ? overrides.denseWeight() : options.denseWeight());
         }
+        if (overrides.leafRanking() != null) {
+            options = options.withLeafRanking(overrides.leafRanking());
+        }
         if (overrides.candidateShare() != null) {
             options = options.withCandidateShare(overrides.candidateShare());
         }

@@ -1,6 +1,7 @@
 package io.dsistream.pipelines.eval;
 
 import io.dsistream.models.encoder.EncoderSpec;
+import io.dsistream.models.retrieval.LeafRanking;
 import java.nio.file.Path;
 
 /**
@@ -14,8 +15,9 @@ public record EvalSettings(Path dataset, String split, RetrievalMethod method, E
                            RetrievalOverrides retrieval) {
 
     /** Generative retrieval settings given on the command line; null fields keep the defaults. */
-    public record RetrievalOverrides(Integer beamSize, Float decoderWeight, Float denseWeight, Double candidateShare) {
-        public static final RetrievalOverrides NONE = new RetrievalOverrides(null, null, null, null);
+    public record RetrievalOverrides(Integer beamSize, Float decoderWeight, Float denseWeight, Double candidateShare,
+                                     LeafRanking leafRanking) {
+        public static final RetrievalOverrides NONE = new RetrievalOverrides(null, null, null, null, null);
     }
 
     public EvalSettings {
