@@ -35,6 +35,7 @@ public final class AsiTrainer {
 
     private final TrainingOptions options;
     private final PrintStream log;
+    private DecoderShape decoderShape;
 
     public AsiTrainer(TrainingOptions options, PrintStream log) {
         if (!TrainingOptions.ASI.equals(options.method())) {
@@ -64,6 +65,12 @@ public final class AsiTrainer {
      * @param manager   owns the trained quantizer and decoder (the result's model)
      * @param documents the corpus's pooled document vectors, in the corpus order of {@code data}
      */
+    /** Trains a decoder of this shape instead of {@code DecoderOptions.defaults} (small models for tests). */
+    public AsiTrainer withDecoderShape(DecoderShape shape) {
+        this.decoderShape = shape;
+        return this;
+    }
+
     public TrainingResult train(NDManager manager, TrainingData data, EncodedTexts texts, CorpusVectors documents) {
         QuantizerOptions quantizerOptions = quantizerOptions(documents.size(), documents.dimension());
         float[][] rows = JointTrainingLoop.rows(documents);
@@ -74,7 +81,7 @@ public final class AsiTrainer {
             warmStart(manager, quantizer, rows);
         }
         IdVocabulary vocabulary = new IdVocabulary(quantizerOptions.positions(), quantizerOptions.codesPerPosition());
-        return new JointTrainingLoop(options, log).run(manager, data, texts, documents, quantizer, null, vocabulary,
+        return new JointTrainingLoop(options, log, decoderShape).run(manager, data, texts, documents, quantizer, null, vocabulary,
                 true, RetrievalOptions.asiDefaults());
     }
 

@@ -24,6 +24,7 @@ public final class DsiTrainer {
 
     private final TrainingOptions options;
     private final PrintStream log;
+    private DecoderShape decoderShape;
 
     public DsiTrainer(TrainingOptions options, PrintStream log) {
         if (TrainingOptions.ASI.equals(options.method())) {
@@ -54,13 +55,19 @@ public final class DsiTrainer {
         };
     }
 
+    /** Trains a decoder of this shape instead of {@code DecoderOptions.defaults} (small models for tests). */
+    public DsiTrainer withDecoderShape(DecoderShape shape) {
+        this.decoderShape = shape;
+        return this;
+    }
+
     public TrainingResult train(NDManager manager, TrainingData data, EncodedTexts texts, CorpusVectors documents) {
         List<SemanticId> ids = ids(documents);
         IdVocabulary vocabulary = vocabulary(ids);
         boolean prefixFree = prefixFree(ids);
         log.println(options.method() + " IDs: " + ids.size() + " documents, vocabulary " + vocabulary
                 + (prefixFree ? "" : ", not prefix-free (EOS ends an ID)"));
-        return new JointTrainingLoop(options, log).run(manager, data, texts, documents, null, ids, vocabulary,
+        return new JointTrainingLoop(options, log, decoderShape).run(manager, data, texts, documents, null, ids, vocabulary,
                 prefixFree, RetrievalOptions.dsiDefaults());
     }
 

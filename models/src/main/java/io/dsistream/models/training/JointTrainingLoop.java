@@ -60,10 +60,12 @@ final class JointTrainingLoop {
 
     private final TrainingOptions options;
     private final PrintStream log;
+    private final DecoderShape decoderShape;
 
-    JointTrainingLoop(TrainingOptions options, PrintStream log) {
+    JointTrainingLoop(TrainingOptions options, PrintStream log, DecoderShape decoderShape) {
         this.options = options;
         this.log = log;
+        this.decoderShape = decoderShape;
     }
 
     /** The device training runs on: the first GPU when the engine sees one, else the CPU. */
@@ -80,7 +82,9 @@ final class JointTrainingLoop {
                        boolean prefixFree, RetrievalOptions validationRetrieval) {
         long started = System.nanoTime();
         float[][] documentVectors = rows(documents);
-        DecoderOptions decoderOptions = DecoderOptions.defaults(vocabulary).withMemoryWidth(texts.dimension());
+        DecoderOptions decoderOptions = decoderShape == null
+                ? DecoderOptions.defaults(vocabulary).withMemoryWidth(texts.dimension())
+                : decoderShape.options(vocabulary, texts.dimension());
         IdDecoder decoder = IdDecoder.create(decoderOptions, manager, options.seed());
         int batchesPerEpoch = Math.max(1, data.pairs().size() / options.batchSize());
         int stepsPerEpoch = Math.max(1, batchesPerEpoch / options.accumulation());

@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDManager;
 import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.CorpusVectors;
 import io.dsistream.models.ids.SemanticId;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +30,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerSmokeTest {
 
     private static final int H = 16;
+    private static final DecoderShape SMALL = new DecoderShape(1, 32, 2);
+    private static int threads;
+
+    @BeforeAll
+    static void oneIntraOpThread() {
+        // tiny models: on a loaded two-core machine parallel kernels only wait for busy cores
+        Engine.getEngine("PyTorch");
+        threads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(threads);
+    }
 
     @TempDir
     Path directory;
@@ -44,7 +63,8 @@ class TrainerSmokeTest {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             try (NDManager manager = NDManager.newBaseManager("PyTorch");
                  PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-                TrainingResult result = new AsiTrainer(options, out).train(manager, data, texts, documents);
+                TrainingResult result = new AsiTrainer(options, out).withDecoderShape(SMALL)
+                        .train(manager, data, texts, documents);
                 assertEquals(6, result.model().assignments().size());
                 assertEquals(6L, result.balance().documents());
                 assertTrue(result.validation().containsKey("ndcg@10"));
@@ -73,7 +93,7 @@ class TrainerSmokeTest {
         CorpusVectors documents = syntheticDocuments(texts, data);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             TrainingResult result = new DsiTrainer(options, new PrintStream(new ByteArrayOutputStream()))
-                    .train(manager, data, texts, documents);
+                    .withDecoderShape(SMALL).train(manager, data, texts, documents);
             assertEquals(SemanticId.of(3), result.model().assignments().get("d3"), "atomic: the corpus index");
             assertEquals(6L, result.balance().usedLeaves());
             assertTrue(result.validation().get("ndcg@10") > 0.5,
