@@ -81,6 +81,8 @@ final class JointTrainingLoop {
                        SemanticQuantizer quantizer, List<SemanticId> fixedIds, IdVocabulary vocabulary,
                        boolean prefixFree, RetrievalOptions validationRetrieval) {
         long started = System.nanoTime();
+        // dropout draws from the engine's global generator: seed it so equal options give equal runs
+        Engine.getInstance().setRandomSeed((int) options.seed());
         float[][] documentVectors = rows(documents);
         DecoderOptions decoderOptions = decoderShape == null
                 ? DecoderOptions.defaults(vocabulary).withMemoryWidth(texts.dimension())
