@@ -2,5 +2,7 @@
  * Model bundles and the model registry: a bundle is a directory {@code <registry>/<name>/v<N>/} holding
  * {@code manifest.json} (what the model is, what it was trained on and how well it did) beside its weight files.
  * Operators load the version named in their state; a newer version is published as a new directory.
+ * {@link io.dsistream.models.bundle.IdModelBundle} writes and loads a generative-retrieval bundle (quantizer,
+ * decoder, stored assignments) and checks it against its manifest.
  */
 package io.dsistream.models.bundle;

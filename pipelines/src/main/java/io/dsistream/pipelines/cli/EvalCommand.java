@@ -6,6 +6,8 @@ import io.dsistream.models.encoder.EncoderSpec;
 import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.EvaluationResult;
 import io.dsistream.models.eval.TrecRunWriter;
+import io.dsistream.models.ids.BalanceReport;
+import io.dsistream.models.retrieval.LeafRanking;
 import io.dsistream.pipelines.eval.EvalRunner;
 import io.dsistream.pipelines.eval.EvalSettings;
 import io.dsistream.pipelines.eval.RetrievalMethod;
@@ -37,8 +39,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--method", defaultValue = "bm25", paramLabel = "METHOD",
             converter = CliConverters.RetrievalMethodConverter.class,
-            description = "Retrieval method: bm25 (Lucene, Anserini's k1=0.9 b=0.4) or dense (exhaustive cosine over "
-                    + "the encoder's vectors). Default: ${DEFAULT-VALUE}.")
+            description = "Retrieval method: bm25 (Lucene, Anserini's k1=0.9 b=0.4), dense (exhaustive cosine over "
+                    + "the encoder's vectors), or asi, dsi-semantic, dsi-naive, dsi-atomic with --model. "
+                    + "Default: ${DEFAULT-VALUE}.")
     RetrievalMethod method;
 
     @Option(names = "--encoder", defaultValue = "minilm", paramLabel = "NAME",
@@ -66,13 +69,43 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--run-out", paramLabel = "FILE.trec", description = "Also write a TREC run file.")
     Path runOut;
 
+    @Option(names = "--model", paramLabel = "BUNDLE_DIR",
+            description = "Model bundle of a generative method (asi, dsi-semantic, dsi-naive, dsi-atomic), "
+                    + "written by dsi train.")
+    Path model;
+
+    @Option(names = "--beam-size", paramLabel = "N",
+            description = "Generative methods: beam size of the trie-constrained beam search (default 10).")
+    Integer beamSize;
+
+    @Option(names = "--w-dec", paramLabel = "W",
+            description = "Generative methods: weight of the decoder path log-probability (asi 0.01, dsi 1).")
+    Float decoderWeight;
+
+    @Option(names = "--w-dense", paramLabel = "W",
+            description = "Generative methods: weight of the dense dot product (asi 1, dsi 0).")
+    Float denseWeight;
+
+    @Option(names = "--candidate-share", paramLabel = "SHARE",
+            description = "asi: fill the candidates up to this share of the corpus with the leaves the query's own "
+                    + "code probabilities rank best (default 0.10; 0 = beam leaves and own ID only).")
+    Double candidateShare;
+
+    @Option(names = "--leaf-ranking", paramLabel = "HOW",
+            description = "Generative methods: how the leaves that fill the candidate budget are ranked: "
+                    + "code_probability (the query's own code probabilities; asi default) or centroid (dot product "
+                    + "with each leaf's mean document embedding).")
+    LeafRanking leafRanking;
+
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
         EvalSettings settings = new EvalSettings(dataset, split, method, encoder, maxLength, batchSize, depth,
-                !quiet, CliConverters.cacheDirectory());
+                !quiet, CliConverters.cacheDirectory(), model,
+                new EvalSettings.RetrievalOverrides(beamSize, decoderWeight, denseWeight, candidateShare,
+                        leafRanking));
         System.err.println("dsi eval " + settings);
         BeirDataset beir = BeirDataset.load(dataset);
         if (!beir.hasSplit(split)) {
@@ -80,12 +113,18 @@ final class EvalCommand implements Callable<Integer> {
                     + beir.splits());
         }
         long started = System.nanoTime();
-        EvaluationResult result = new EvalRunner(settings).run(beir);
+        EvalRunner runner = new EvalRunner(settings);
+        EvaluationResult result = runner.run(beir);
         double seconds = (System.nanoTime() - started) / 1e9;
 
-        Map<String, Double> metrics = result.toFlatMap();
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>(result.toFlatMap());
         System.out.println(table(settings.methodLabel(), metrics));
         System.out.printf(Locale.ROOT, "(%d queries of split '%s', %.1f s)%n", result.perQuery().size(), split, seconds);
+        if (runner.balance().isPresent()) {
+            BalanceReport balance = runner.balance().get();
+            System.out.println("balance: " + balance);
+            balance.toMap().forEach((key, value) -> metrics.put("balance." + key, value.doubleValue()));
+        }
         if (metricsOut != null) {
             writeJson(metricsOut, metrics);
             System.err.println("metrics written to " + metricsOut);

@@ -11,12 +11,21 @@ import io.dsistream.models.eval.EmbeddingCacheKey;
 import io.dsistream.models.eval.Evaluation;
 import io.dsistream.models.eval.EvaluationResult;
 import io.dsistream.models.eval.ProgressReporter;
+import ai.djl.ndarray.NDManager;
+import io.dsistream.models.bundle.IdModelBundle;
+import io.dsistream.models.ids.BalanceReport;
+import io.dsistream.models.retrieval.GenerativeRetriever;
+import io.dsistream.models.retrieval.IdModel;
+import io.dsistream.models.retrieval.RetrievalOptions;
 import java.io.IOException;
+import java.util.Optional;
 
 /** Builds the retriever a method names and evaluates it on one split of a BEIR dataset. */
 public final class EvalRunner {
 
     private final EvalSettings settings;
+    private BalanceReport balance;
+    private RetrievalOptions retrievalOptions;
 
     public EvalRunner(EvalSettings settings) {
         this.settings = settings;
@@ -40,8 +49,61 @@ public final class EvalRunner {
                     }
                 }
             }
-            default -> throw new IllegalStateException("no runner for method " + settings.method());
+            default -> {
+                return runGenerative(dataset, evaluation);
+            }
         }
+    }
+
+    /** The balance report of the evaluated ID assignment, after {@link #run} of a generative method. */
+    public Optional<BalanceReport> balance() {
+        return Optional.ofNullable(balance);
+    }
+
+    /** The retriever options used, after {@link #run} of a generative method. */
+    public Optional<RetrievalOptions> retrievalOptions() {
+        return Optional.ofNullable(retrievalOptions);
+    }
+
+    private EvaluationResult runGenerative(BeirDataset dataset, Evaluation evaluation) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+             TextEncoder encoder = TextEncoder.load(settings.encoder(), encoderOptions())) {
+            IdModelBundle bundle = IdModelBundle.load(settings.model(), manager, settings.encoder());
+            if (!bundle.manifest().method().equals(settings.method().cliName())) {
+                throw new IllegalArgumentException(settings.model() + " holds a '" + bundle.manifest().method()
+                        + "' model, not '" + settings.method().cliName() + "'");
+            }
+            try (IdModel model = bundle.model()) {
+                CorpusVectors vectors = corpusVectors(dataset, encoder);
+                retrievalOptions = retrievalOptions(model);
+                System.err.println("retrieval " + retrievalOptions);
+                GenerativeRetriever retriever = new GenerativeRetriever(encoder, model, vectors, retrievalOptions,
+                        manager);
+                balance = BalanceReport.of(retriever.trie(), model.vocabulary());
+                return evaluation.run(retriever);
+            }
+        }
+    }
+
+    private RetrievalOptions retrievalOptions(IdModel model) {
+        EvalSettings.RetrievalOverrides overrides = settings.retrieval();
+        RetrievalOptions options = model.quantizer() != null ? RetrievalOptions.asiDefaults()
+                : RetrievalOptions.dsiDefaults();
+        if (overrides.beamSize() != null) {
+            options = options.withBeamSize(overrides.beamSize());
+        }
+        if (overrides.decoderWeight() != null || overrides.denseWeight() != null) {
+            options = options.withWeights(
+                    overrides.decoderWeight() != null ? overrides.decoderWeight() : options.decoderWeight(),
+                    overrides.denseWeight() != null ? overrides.denseWeight() : options.denseWeight());
+        }
+        if (overrides.leafRanking() != null) {
+            options = options.withLeafRanking(overrides.leafRanking());
+        }
+        if (overrides.candidateShare() != null) {
+            options = options.withCandidateShare(overrides.candidateShare());
+        }
+        return options;
     }
 
     private EncoderOptions encoderOptions() {

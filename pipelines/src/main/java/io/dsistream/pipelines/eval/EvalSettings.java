@@ -1,11 +1,24 @@
 package io.dsistream.pipelines.eval;
 
 import io.dsistream.models.encoder.EncoderSpec;
+import io.dsistream.models.retrieval.LeafRanking;
 import java.nio.file.Path;
 
-/** What one {@code dsi eval} run does, parsed once from the command line. */
+/**
+ * What one {@code dsi eval} run does, parsed once from the command line.
+ *
+ * @param model       the bundle directory of a generative method, else null
+ * @param retrieval   overrides of the generative retriever's options (each null keeps the method's default)
+ */
 public record EvalSettings(Path dataset, String split, RetrievalMethod method, EncoderSpec encoder, int maxLength,
-                           int batchSize, int depth, boolean showProgress, Path cacheDirectory) {
+                           int batchSize, int depth, boolean showProgress, Path cacheDirectory, Path model,
+                           RetrievalOverrides retrieval) {
+
+    /** Generative retrieval settings given on the command line; null fields keep the defaults. */
+    public record RetrievalOverrides(Integer beamSize, Float decoderWeight, Float denseWeight, Double candidateShare,
+                                     LeafRanking leafRanking) {
+        public static final RetrievalOverrides NONE = new RetrievalOverrides(null, null, null, null, null);
+    }
 
     public EvalSettings {
         if (maxLength < 8) {
@@ -17,6 +30,10 @@ public record EvalSettings(Path dataset, String split, RetrievalMethod method, E
         if (depth < 1 || depth > 10_000) {
             throw new IllegalArgumentException("--depth must be between 1 and 10000, got " + depth);
         }
+        if (method.generative() && model == null) {
+            throw new IllegalArgumentException("--method " + method.cliName() + " needs --model BUNDLE_DIR");
+        }
+        retrieval = retrieval == null ? RetrievalOverrides.NONE : retrieval;
     }
 
     /** A short label for tables and run files, e.g. {@code bm25} or {@code dense-minilm}. */
