@@ -26,11 +26,19 @@ public final class DocumentsProducer implements AutoCloseable {
 
     public DocumentsProducer(String bootstrapServers, String topic) {
         this.topic = topic;
+        // Not idempotent: when a produce request times out on a loaded machine (a 10 MB document can take the
+        // single broker longer than the default 30 s), the idempotent producer's retry restarted its sequence at 0
+        // and the broker rejected every later batch (OutOfOrderSequenceException) until delivery timed out, losing
+        // records. One request in flight keeps per-partition order; a retried duplicate is an unchanged re-send,
+        // which the job counts as a no-op.
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "2",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(32 * 1024 * 1024)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
