@@ -149,27 +149,37 @@ public final class BeirDataset {
         return result;
     }
 
-    private static List<BeirDocument> readCorpus(ObjectMapper json, Path file) throws IOException {
-        List<BeirDocument> corpus = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+    /** One JSON object per non-blank line; a line that is not an object fails naming the file and line. */
+    private static void forEachJsonLine(ObjectMapper json, Path file, JsonLineHandler handler) throws IOException {
         try (BufferedReader reader = open(file)) {
             String line;
             int lineNo = 0;
             while ((line = reader.readLine()) != null) {
                 lineNo++;
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    handler.accept(parseObject(json, file, lineNo, line), lineNo);
                 }
-                JsonNode node = parseObject(json, file, lineNo, line);
-                String id = requiredScalar(node, "_id", file, lineNo);
-                String text = requiredScalar(node, "text", file, lineNo);
-                String title = optionalScalar(node, "title", file, lineNo);
-                if (!seen.add(id)) {
-                    throw new DatasetFormatException(file, lineNo, "duplicate document _id '" + id + "'");
-                }
-                corpus.add(new BeirDocument(id, title, text));
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface JsonLineHandler {
+        void accept(JsonNode node, int lineNo) throws IOException;
+    }
+
+    private static List<BeirDocument> readCorpus(ObjectMapper json, Path file) throws IOException {
+        List<BeirDocument> corpus = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        forEachJsonLine(json, file, (node, lineNo) -> {
+            String id = requiredScalar(node, "_id", file, lineNo);
+            String text = requiredScalar(node, "text", file, lineNo);
+            String title = optionalScalar(node, "title", file, lineNo);
+            if (!seen.add(id)) {
+                throw new DatasetFormatException(file, lineNo, "duplicate document _id '" + id + "'");
+            }
+            corpus.add(new BeirDocument(id, title, text));
+        });
         if (corpus.isEmpty()) {
             throw new DatasetFormatException(file, "corpus has no documents");
         }
@@ -178,22 +188,13 @@ public final class BeirDataset {
 
     private static Map<String, BeirQuery> readQueries(ObjectMapper json, Path file) throws IOException {
         Map<String, BeirQuery> queries = new LinkedHashMap<>();
-        try (BufferedReader reader = open(file)) {
-            String line;
-            int lineNo = 0;
-            while ((line = reader.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node = parseObject(json, file, lineNo, line);
-                String id = requiredScalar(node, "_id", file, lineNo);
-                String text = requiredScalar(node, "text", file, lineNo);
-                if (queries.putIfAbsent(id, new BeirQuery(id, text)) != null) {
-                    throw new DatasetFormatException(file, lineNo, "duplicate query _id '" + id + "'");
-                }
+        forEachJsonLine(json, file, (node, lineNo) -> {
+            String id = requiredScalar(node, "_id", file, lineNo);
+            String text = requiredScalar(node, "text", file, lineNo);
+            if (queries.putIfAbsent(id, new BeirQuery(id, text)) != null) {
+                throw new DatasetFormatException(file, lineNo, "duplicate query _id '" + id + "'");
             }
-        }
+        });
         return queries;
     }
 
