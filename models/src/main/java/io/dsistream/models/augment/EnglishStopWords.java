@@ -9,31 +9,36 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
 
 /**
- * English stop-word lists, lower case, read from this package's resources ({@code #} starts a comment line).
+ * English stop-word lists, lower case.
  *
  * <p>{@link #LUCENE} is Lucene's {@code EnglishAnalyzer.ENGLISH_STOP_WORDS_SET} (33 words), the list the BM25
- * baseline uses. It is copied rather than read from {@code lucene-analysis-common} because Lucene 10's class
- * files need Java 21 and this project runs on Java 17. {@link #NLTK} is NLTK's English list (179 words, with
- * contractions such as "don't" and their fragments "don", "t"), the list the DSI + PEFT report used (§2.3.1).
+ * baseline uses, read from Lucene itself. {@link #NLTK} is NLTK's English list (179 words, with contractions such
+ * as "don't" and their fragments "don", "t"), the list the DSI + PEFT report used (§2.3.1), read from this
+ * package's resources ({@code #} starts a comment line).
  */
 public enum EnglishStopWords {
-    LUCENE("lucene-english-stopwords.txt", 33),
-    NLTK("nltk-english-stopwords.txt", 179);
+    LUCENE(luceneEnglish()),
+    NLTK(read("nltk-english-stopwords.txt"));
 
     private final Set<String> words;
 
-    EnglishStopWords(String resource, int expectedSize) {
-        this.words = Set.copyOf(read(resource));
-        if (words.size() != expectedSize) {
-            throw new IllegalStateException("stop-word resource " + resource + " has " + words.size()
-                    + " words, expected " + expectedSize);
-        }
+    EnglishStopWords(Set<String> words) {
+        this.words = Set.copyOf(words);
     }
 
     /** The lower-case words of this list; immutable. */
     public Set<String> words() {
+        return words;
+    }
+
+    private static Set<String> luceneEnglish() {
+        Set<String> words = new LinkedHashSet<>();
+        for (Object word : EnglishAnalyzer.ENGLISH_STOP_WORDS_SET) {
+            words.add(new String((char[]) word).toLowerCase(Locale.ROOT));
+        }
         return words;
     }
 
