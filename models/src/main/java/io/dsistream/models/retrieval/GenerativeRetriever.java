@@ -13,7 +13,6 @@ import io.dsistream.models.eval.Retriever;
 import io.dsistream.models.eval.ScoredDoc;
 import io.dsistream.models.ids.ConstrainedBeamSearch;
 import io.dsistream.models.ids.DocIdTrie;
-import io.dsistream.models.ids.IdVocabulary;
 import io.dsistream.models.ids.NextTokenScorer;
 import io.dsistream.models.ids.ScoredId;
 import io.dsistream.models.ids.SemanticId;
@@ -183,7 +182,8 @@ public final class GenerativeRetriever implements Retriever {
             }
         }
         if (!extra.isEmpty()) {
-            Map<SemanticId, Double> scored = options.decoderWeight() == 0f ? null : pathScores(scorer, extra);
+            Map<SemanticId, Double> scored = options.decoderWeight() == 0f ? null
+                    : DecoderPathScores.of(scorer, model.vocabulary(), extra);
             for (SemanticId leaf : extra) {
                 pathScores.put(leaf, scored == null ? 0.0 : scored.get(leaf));
             }
@@ -291,32 +291,6 @@ public final class GenerativeRetriever implements Retriever {
             NDArray embedding = scope.create(query, new Shape(1, query.length)); // (1, H)
             return quantizer.forward(embedding, false).logCodeProbabilities().toFloatArray(); // (1, L, V)
         }
-    }
-
-    /** log p(ID | q) of each leaf under the decoder, all prefixes scored in one call. */
-    private Map<SemanticId, Double> pathScores(NextTokenScorer scorer, List<SemanticId> ids) {
-        IdVocabulary vocabulary = model.vocabulary();
-        Map<SemanticId, Integer> prefixIndex = new LinkedHashMap<>();
-        List<int[]> prefixes = new ArrayList<>();
-        for (SemanticId id : ids) {
-            for (int t = 0; t < id.length(); t++) {
-                SemanticId prefix = id.prefix(t);
-                if (!prefixIndex.containsKey(prefix)) {
-                    prefixIndex.put(prefix, prefixes.size());
-                    prefixes.add(prefix.tokens(vocabulary));
-                }
-            }
-        }
-        float[][] logProbs = scorer.nextTokenLogProbs(prefixes);
-        Map<SemanticId, Double> scores = new HashMap<>();
-        for (SemanticId id : ids) {
-            double sum = 0;
-            for (int t = 0; t < id.length(); t++) {
-                sum += logProbs[prefixIndex.get(id.prefix(t))][vocabulary.token(t, id.code(t))];
-            }
-            scores.put(id, sum);
-        }
-        return scores;
     }
 
     private double dot(float[] query, int row) {

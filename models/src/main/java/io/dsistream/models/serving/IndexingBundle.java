@@ -1,16 +1,22 @@
 package io.dsistream.models.serving;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import io.dsistream.models.asi.QuantizerKind;
 import io.dsistream.models.asi.QuantizerOptions;
 import io.dsistream.models.asi.ResidualQuantizer;
 import io.dsistream.models.asi.SemanticQuantizer;
 import io.dsistream.models.bundle.BundleManifest;
+import io.dsistream.models.bundle.IdModelBundle;
+import io.dsistream.models.decoder.DecoderOptions;
+import io.dsistream.models.decoder.IdDecoder;
 import io.dsistream.models.bundle.ModelRegistry;
 import io.dsistream.models.encoder.EncoderOptions;
 import io.dsistream.models.encoder.EncoderSpec;
 import io.dsistream.models.encoder.SentenceEmbedder;
 import io.dsistream.models.encoder.TextEncoder;
+import io.dsistream.models.retrieval.QueryPlanner;
+import io.dsistream.models.retrieval.StreamingRetrievalOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +40,9 @@ public final class IndexingBundle {
 
     /** The manifest component holding the semantic quantizer's weights. */
     public static final String QUANTIZER = "quantizer";
+
+    /** The manifest component holding the ID decoder's weights; bundles written by {@code dsi train} have one. */
+    public static final String DECODER = "decoder";
 
     /** The method a bootstrapped bundle records: k-means codebooks, no training. */
     public static final String BOOTSTRAP_METHOD = "asi-bootstrap-kmeans";
@@ -109,6 +118,36 @@ public final class IndexingBundle {
             manager.close();
             throw new IllegalStateException("cannot load the quantizer of model bundle " + directory + " from "
                     + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads what answering queries needs: the encoder, the quantizer and, when the bundle has a {@code decoder}
+     * component (a bundle written by {@code dsi train}), the ID decoder. The caller closes the model.
+     */
+    public RetrievalModel openRetrieval(StreamingRetrievalOptions options, int batchSize) {
+        TextEncoder encoder = openEncoder(batchSize);
+        NDManager manager = NDManager.newBaseManager();
+        Path quantizerFile = directory.resolve(manifest.componentFile(QUANTIZER));
+        SemanticQuantizer quantizer = null;
+        try {
+            quantizer = SemanticQuantizer.load(manager, quantizerFile);
+            IdDecoder decoder = null;
+            String decoderFile = manifest.componentFile(DECODER);
+            if (decoderFile != null) {
+                DecoderOptions decoderOptions = DecoderOptions.read(directory.resolve(IdModelBundle.DECODER_OPTIONS_FILE));
+                decoder = IdDecoder.load(decoderOptions, manager, directory.resolve(decoderFile));
+            }
+            QueryPlanner planner = new QueryPlanner(encoder, quantizer, decoder, options);
+            return new RetrievalModel(encoder, manager, quantizer, decoder, planner, modelVersion());
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            if (quantizer != null) {
+                quantizer.close();
+            }
+            manager.close();
+            encoder.close();
+            throw new IllegalStateException("cannot load model bundle " + directory + " for retrieval: "
+                    + e.getMessage(), e);
         }
     }
 
