@@ -1,7 +1,7 @@
 package io.dsistream.operators;
 
 /**
- * The stable uid of every operator of the indexing job. State in a checkpoint or savepoint is matched to operators
+ * The stable uid of every operator of the job. State in a checkpoint or savepoint is matched to operators
  * by these strings: never rename one once a job has run with it; add a new one instead.
  */
 public final class OperatorUids {
@@ -18,6 +18,12 @@ public final class OperatorUids {
     public static final String ASSIGNMENTS_SINK = "docid-assignments-sink";
     public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
     public static final String INDEX_HEALTH_SINK = "index-health-sink";
+    public static final String QUERIES_SOURCE = "queries-source";
+    public static final String PARSE_QUERIES = "parse-queries";
+    public static final String ASYNC_RETRIEVE = "async-retrieve";
+    public static final String SPLIT_BY_TRIE_KEY = "split-by-trie-key";
+    public static final String GATHER = "gather";
+    public static final String ANSWERS_SINK = "enriched-queries-sink";
 
     private OperatorUids() {
     }

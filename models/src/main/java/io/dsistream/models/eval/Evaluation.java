@@ -76,7 +76,7 @@ public final class Evaluation {
     public EvaluationResult run(Retriever retriever) {
         List<BeirQuery> queries = dataset.queries(split);
         Qrels qrels = dataset.qrels(split);
-        int requested = ignoreIdenticalIds ? depth + 1 : depth;
+        int requested = requestedDepth();
         ProgressReporter progress = ProgressReporter.of(showProgress, "answering " + split + " queries",
                 "queries", queries.size());
         Map<String, Ranking> rankings = new LinkedHashMap<>();
@@ -98,6 +98,27 @@ public final class Evaluation {
             progress.advance(batch.size());
         }
         progress.finish();
+        return new EvaluationResult(split, rankings, perQuery, RetrievalMetrics.mean(perQuery));
+    }
+
+    /** How many documents {@link #run} asks a retriever for per query: the depth, plus one when identical ids are dropped. */
+    public int requestedDepth() {
+        return ignoreIdenticalIds ? depth + 1 : depth;
+    }
+
+    /**
+     * Scores rankings obtained elsewhere (the streaming job's answers) exactly as {@link #run} scores its own: each
+     * cut to the depth with the same rules, a query of the split with no ranking counting as empty.
+     */
+    public EvaluationResult score(Map<String, Ranking> answers) {
+        Qrels qrels = dataset.qrels(split);
+        Map<String, Ranking> rankings = new LinkedHashMap<>();
+        List<QueryMetrics> perQuery = new ArrayList<>();
+        for (BeirQuery query : dataset.queries(split)) {
+            Ranking ranking = cut(query.id(), answers.getOrDefault(query.id(), Ranking.empty()));
+            rankings.put(query.id(), ranking);
+            perQuery.add(RetrievalMetrics.evaluate(query.id(), ranking, qrels.judgments(query.id())));
+        }
         return new EvaluationResult(split, rankings, perQuery, RetrievalMetrics.mean(perQuery));
     }
 

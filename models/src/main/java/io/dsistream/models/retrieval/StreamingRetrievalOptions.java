@@ -1,5 +1,7 @@
 package io.dsistream.models.retrieval;
 
+import java.io.Serializable;
+
 /**
  * How a query is answered when the trie is only reachable leaf by leaf (the streaming job, and its offline twin
  * {@link PlannedLeafRetriever}): the model proposes leaf IDs without seeing the trie ({@link QueryPlanner}), and
@@ -15,7 +17,9 @@ package io.dsistream.models.retrieval;
  * @param denseWeight     w_dense, weight of the query–document dot product
  */
 public record StreamingRetrievalOptions(int beamSize, int quantizerLeaves, int backoffLeaves, float decoderWeight,
-                                        float denseWeight) {
+                                        float denseWeight) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /**
      * Default quantizer IDs per query. On SciFact (5,183 documents, IDs of 3 × 16 codes) 48 proposed IDs, with

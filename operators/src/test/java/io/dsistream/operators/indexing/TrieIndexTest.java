@@ -4,9 +4,13 @@ import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DocumentOp;
 import io.dsistream.schemas.indexing.IndexChange;
 import io.dsistream.schemas.indexing.LeafSizeChange;
+import io.dsistream.schemas.query.LeafHits;
+import io.dsistream.schemas.query.LeafQuery;
+import io.dsistream.models.retrieval.StreamingRetrievalOptions;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
@@ -34,18 +38,17 @@ class TrieIndexTest {
 
     @Test
     void countsFollowAddsAndRemovesAndAnEmptiedSubtreeLeavesNoState() throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, IndexChange, AssignmentRecord> h =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new TrieIndex(1), new IdPrefixKey(1), Types.STRING)) {
-            h.processElement(new StreamRecord<>(change("a", "1.2.3", true, true)));
-            h.processElement(new StreamRecord<>(change("b", "1.2.3", true, true)));
-            h.processElement(new StreamRecord<>(change("c", "1.0.0", true, true)));
-            h.processElement(new StreamRecord<>(change("a", "1.2.3", true, true))); // already there: no size change
-            // key "1" holds both map states (the heap harness counts one entry per state and key)
-            assertEquals(2, h.numKeyedStateEntries());
-            h.processElement(new StreamRecord<>(change("a", "1.2.3", false, false))); // remove half of a replace
-            h.processElement(new StreamRecord<>(change("b", "1.2.3", false, true)));
-            h.processElement(new StreamRecord<>(change("c", "1.0.0", false, true)));
-            h.processElement(new StreamRecord<>(change("zz", "1.0.0", false, true))); // not held: ignored
+        try (KeyedTwoInputStreamOperatorTestHarness<String, IndexChange, LeafQuery, AssignmentRecord> h = harness()) {
+            h.processElement1(new StreamRecord<>(change("a", "1.2.3", true, true)));
+            h.processElement1(new StreamRecord<>(change("b", "1.2.3", true, true)));
+            h.processElement1(new StreamRecord<>(change("c", "1.0.0", true, true)));
+            h.processElement1(new StreamRecord<>(change("a", "1.2.3", true, true))); // already there: no size change
+            // key "1" holds the three map states (the heap harness counts one entry per state and key)
+            assertEquals(3, h.numKeyedStateEntries());
+            h.processElement1(new StreamRecord<>(change("a", "1.2.3", false, false))); // remove half of a replace
+            h.processElement1(new StreamRecord<>(change("b", "1.2.3", false, true)));
+            h.processElement1(new StreamRecord<>(change("c", "1.0.0", false, true)));
+            h.processElement1(new StreamRecord<>(change("zz", "1.0.0", false, true))); // not held: ignored
             assertEquals(0, h.numKeyedStateEntries());
             assertEquals(0, h.numProcessingTimeTimers());
 
@@ -56,6 +59,50 @@ class TrieIndexTest {
             List<String> sizes = h.getSideOutput(TrieIndex.LEAF_SIZES).stream().map(StreamRecord::getValue)
                     .map(s -> (s.added ? "+" : "-") + s.semanticId + "=" + s.sizeAfter).collect(Collectors.toList());
             assertEquals(List.of("+1.2.3=1", "+1.2.3=2", "+1.0.0=1", "-1.2.3=1", "-1.2.3=0", "-1.0.0=0"), sizes);
+        }
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, IndexChange, LeafQuery, AssignmentRecord> harness()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new TrieIndex(1, new StreamingRetrievalOptions(1, 1, 4, 0.5f, 1f)), new IdPrefixKey(1),
+                (KeySelector<LeafQuery, String>) q -> q.trieKey, Types.STRING);
+    }
+
+    private static LeafQuery lookup(String queryId, String key, String[] leaves, double[] scores) {
+        LeafQuery query = new LeafQuery();
+        query.queryId = queryId;
+        query.trieKey = key;
+        query.leaves = leaves;
+        query.decoderScores = scores;
+        query.vector = new float[] {1f, 1f};
+        query.k = 2;
+        query.codesPerPosition = 4;
+        return query;
+    }
+
+    @Test
+    void lookupsReadTheLeavesJustIndexedAndBackOffWhenEmpty() throws Exception {
+        try (KeyedTwoInputStreamOperatorTestHarness<String, IndexChange, LeafQuery, AssignmentRecord> h = harness()) {
+            h.processElement1(new StreamRecord<>(change("a", "1.2.3", true, true)));   // embedding (0.5, 1)
+            h.processElement2(new StreamRecord<>(lookup("q1", "1", new String[] {"1.2.3"}, new double[] {-2})));
+            IndexChange b = change("b", "1.2.3", true, true);
+            b.vectorScale = 1f;                                                        // embedding (1, 2)
+            h.processElement1(new StreamRecord<>(b));
+            h.processElement1(new StreamRecord<>(change("c", "1.3.0", true, true)));
+            // 1.2.0 is empty: back off under 1.2 to 1.2.3; 1.3.0 is populated
+            h.processElement2(new StreamRecord<>(lookup("q2", "1", new String[] {"1.2.0", "1.3.0"},
+                    new double[] {-1, -4})));
+            h.processElement2(new StreamRecord<>(lookup("q3", "2", new String[] {"2.0.0"}, new double[] {0})));
+            List<LeafHits> hits = h.getSideOutput(TrieIndex.LEAF_HITS).stream().map(StreamRecord::getValue).toList();
+            assertEquals(3, hits.size());
+            assertEquals(List.of("a"), List.of(hits.get(0).docIds));
+            assertEquals(0.5f * -2 + 1.5f, hits.get(0).scores[0], 1e-6);
+            // q2: b = -0.5 + 3 = 2.5, a = -0.5 + 1.5 = 1.0, c = -2 + 1.5 = -0.5; k = 2
+            assertEquals(List.of("b", "a"), List.of(hits.get(1).docIds));
+            assertEquals(List.of("1.2.3", "1.2.3"), List.of(hits.get(1).semanticIds));
+            assertEquals(3, hits.get(1).docsScored);
+            assertEquals(0, hits.get(2).docIds.length); // key 2 holds nothing
         }
     }
 

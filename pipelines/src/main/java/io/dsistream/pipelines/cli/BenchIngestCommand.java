@@ -137,7 +137,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         Configuration jobOptions = new Configuration();
         jobOptions.setString("dsi.indexing.encode.batch-size", Integer.toString(batchSize));
         EmbeddedIndexing.Settings settings = new EmbeddedIndexing.Settings(runDir, registry, modelName, 1,
-                checkpointInterval, guarantee, maxLength, jobOptions);
+                checkpointInterval, guarantee, maxLength, jobOptions, null);
         try (EmbeddedIndexing indexing = EmbeddedIndexing.start(settings, corpus.subList(0, Math.min(256, corpus.size())),
                 corpus.size(), System.err)) {
             Runnable quiet = () -> {

@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.EuroparlSample;
 import io.dsistream.models.eval.BeirDocument;
+import io.dsistream.models.eval.BeirQuery;
+import io.dsistream.models.eval.Evaluation;
+import io.dsistream.models.eval.MetricSummary;
+import io.dsistream.pipelines.demo.QueryAnswers;
+import io.dsistream.schemas.EnrichedQueryRecord;
+import io.dsistream.schemas.QueryResult;
 import io.dsistream.pipelines.demo.EmbeddedIndexing;
 import io.dsistream.pipelines.demo.IngestStats;
 import org.apache.flink.configuration.Configuration;
@@ -31,10 +37,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the streaming indexing job end to end on this machine: Kafka (KRaft) broker, Flink MiniCluster with",
-            "the Web UI, RocksDB state, the bundled MiniLM encoder. With no model in the registry, version 1 is",
-            "bootstrapped in seconds from k-means codebooks over the first documents' embeddings.",
-            "Example: ./dsi demo --dataset ../shared/data/scifact --exit-when-indexed --summary-out s.json"
+            "Runs the streaming index end to end on this machine: Kafka (KRaft) broker, Flink MiniCluster with the",
+            "Web UI, RocksDB state, the bundled MiniLM encoder. Streams the corpus into 'documents', then the",
+            "dataset's test queries into 'queries' (or both at once with --interleave), prints answers as they come",
+            "from 'enriched-queries' and scores them against the qrels. With no model in the registry, version 1 is",
+            "bootstrapped in seconds from k-means codebooks over the first documents' embeddings; --bundle serves a",
+            "trained one (dsi train --out DIR).",
+            "Example: ./dsi demo --dataset ../shared/data/scifact --exit-when-answered --summary-out s.json"
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -56,9 +65,36 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Stop once every streamed document is indexed (or dead-lettered).")
     boolean exitWhenIndexed;
 
+    @Option(names = "--exit-when-answered",
+            description = "Stop once every streamed document is indexed and every query answered.")
+    boolean exitWhenAnswered;
+
+    @Option(names = "--interleave",
+            description = "Stream the queries while the documents are still arriving, instead of after indexing.")
+    boolean interleave;
+
+    @Option(names = "--split", defaultValue = "test", paramLabel = "NAME",
+            description = "Queries and qrels split streamed and scored (default: ${DEFAULT-VALUE}); a dataset "
+                    + "without it (and the default corpus) streams no queries.")
+    String split;
+
+    @Option(names = "--query-rate", defaultValue = "20", paramLabel = "QUERIES_PER_S",
+            description = "Queries per second sent to Kafka (default: ${DEFAULT-VALUE}).")
+    double queryRate;
+
+    @Option(names = "--show-answers", defaultValue = "5", paramLabel = "N",
+            description = "Print the first N answers as they arrive (default: ${DEFAULT-VALUE}).")
+    int showAnswers;
+
+    @Option(names = "--bundle", paramLabel = "DIR",
+            description = "Serve this model bundle directory as it is (e.g. from dsi train --out DIR) instead of "
+                    + "the registry's newest version of --model.")
+    Path bundle;
+
     @Option(names = "--summary-out", paramLabel = "FILE.json",
             description = "Write {documents_in, indexed, dead_lettered, docs_per_second, time_to_indexed_ms_p50, "
-                    + "time_to_indexed_ms_p99, balance} when the demo stops.")
+                    + "time_to_indexed_ms_p99, balance, queries_answered, ndcg@10, mrr@10, recall@100, hits@1, "
+                    + "hits@10, latency_ms_p50, latency_ms_p99, partial} when the demo stops.")
     Path summaryOut;
 
     @Option(names = "--work-dir", defaultValue = ".dsi/demo", paramLabel = "DIR",
@@ -98,10 +134,12 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String modelName = model != null ? model
                 : dataset == null ? "europarl" : dataset.toAbsolutePath().normalize().getFileName().toString();
-        System.err.printf("dsi demo --dataset %s --rate %s --limit %d%s --work-dir %s --registry %s --model %s "
+        System.err.printf("dsi demo --dataset %s --rate %s --limit %d%s%s%s --work-dir %s --registry %s --model %s%s "
                         + "--parallelism %d --checkpoint-interval %s %s --max-length %d --batch-size %d%s%n",
                 dataset == null ? "(europarl sample)" : dataset, rate, limit,
-                exitWhenIndexed ? " --exit-when-indexed" : "", workDir, registry, modelName,
+                exitWhenIndexed ? " --exit-when-indexed" : "", exitWhenAnswered ? " --exit-when-answered" : "",
+                interleave ? " --interleave" : "", workDir, registry, modelName,
+                bundle == null ? "" : " --bundle " + bundle,
                 parallelism, checkpointInterval, atLeastOnce ? "--at-least-once" : "(exactly-once)", maxLength,
                 batchSize, summaryOut == null ? "" : " --summary-out " + summaryOut);
         List<BeirDocument> corpus = dataset == null
@@ -110,20 +148,31 @@ public final class DemoCommand implements Callable<Integer> {
         if (limit > 0 && limit < corpus.size()) {
             corpus = corpus.subList(0, limit);
         }
-        Summary summary = run(corpus, modelName, rate, exitWhenIndexed);
+        List<BeirQuery> queries = List.of();
+        Evaluation evaluation = null;
+        if (dataset != null) {
+            BeirDataset beir = BeirDataset.load(dataset);
+            if (beir.hasSplit(split)) {
+                queries = beir.queries(split);
+                evaluation = new Evaluation(beir, split).withProgress(false);
+            } else {
+                System.err.println("dataset " + dataset + " has no qrels split '" + split + "': no queries streamed");
+            }
+        }
+        Summary summary = run(corpus, queries, evaluation, modelName, rate);
         if (summaryOut != null) {
             EvalCommand.writeJson(summaryOut, summary.json());
             System.err.println("summary written to " + summaryOut);
         }
-        return summary.complete() || !exitWhenIndexed ? 0 : 1;
+        return summary.complete() || !(exitWhenIndexed || exitWhenAnswered) ? 0 : 1;
     }
 
     /** What one run measured. */
     record Summary(Map<String, Object> json, boolean complete) {
     }
 
-    Summary run(List<BeirDocument> corpus, String modelName, double sendRate, boolean stopWhenIndexed)
-            throws Exception {
+    Summary run(List<BeirDocument> corpus, List<BeirQuery> queries, Evaluation evaluation, String modelName,
+                double sendRate) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -142,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
         jobOptions.setString("dsi.indexing.health.interval", "2 s");
         EmbeddedIndexing.Settings settings = new EmbeddedIndexing.Settings(runDir, registry, modelName, parallelism,
                 checkpointInterval, atLeastOnce ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE,
-                maxLength, jobOptions);
+                maxLength, jobOptions, bundle);
         Map<String, Object> json = new LinkedHashMap<>();
         boolean complete = false;
         try (EmbeddedIndexing indexing = EmbeddedIndexing.start(settings,
@@ -152,18 +201,42 @@ public final class DemoCommand implements Callable<Integer> {
             Runnable progress = () -> progressLine(indexing.stats(), indexing.sent(), corpus.size(), start);
             Thread producer = new Thread(() -> sent[0] = indexing.stream(corpus, sendRate, stop::get, () -> {
             }), "dsi-demo-producer");
+            int k = evaluation == null ? 10 : evaluation.requestedDepth();
+            Thread querySender = new Thread(() -> sendQueries(indexing, queries, k, stop::get),
+                    "dsi-demo-queries");
             producer.start();
+            if (interleave) {
+                querySender.start();
+            }
             while (producer.isAlive() && !stop.get()) {
                 producer.join(1000);
                 progress.run();
+                printAnswers(indexing);
             }
             producer.join();
-            if (stopWhenIndexed) {
-                complete = indexing.awaitIndexed(sent[0], Duration.ofMinutes(30), stop::get, progress);
-            } else {
+            boolean indexed = true;
+            if (exitWhenIndexed || exitWhenAnswered || !queries.isEmpty()) {
+                indexed = indexing.awaitIndexed(sent[0], Duration.ofMinutes(30), stop::get, () -> {
+                    progress.run();
+                    printAnswers(indexing);
+                });
+            }
+            boolean answered = true;
+            if (!queries.isEmpty()) {
+                if (!interleave) {
+                    System.err.printf("%nindexing done; streaming %d %s queries at %.0f/s%n", queries.size(), split,
+                            queryRate);
+                    querySender.start();
+                }
+                answered = awaitAnswers(indexing, queries.size(), stop::get);
+                querySender.join();
+            }
+            complete = indexed && answered;
+            if (!exitWhenIndexed && !exitWhenAnswered) {
                 while (!stop.get()) {
                     Thread.sleep(1000);
                     progress.run();
+                    printAnswers(indexing);
                 }
             }
             System.err.println();
@@ -198,6 +271,9 @@ public final class DemoCommand implements Callable<Integer> {
             if (health != null) {
                 System.err.println("index health: " + health);
             }
+            if (!queries.isEmpty()) {
+                putQueryFigures(json, indexing.answers(), evaluation);
+            }
         } finally {
             finished.countDown();
             if (!stop.get()) {
@@ -209,6 +285,84 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return new Summary(json, complete);
+    }
+
+    private void sendQueries(EmbeddedIndexing indexing, List<BeirQuery> queries, int k,
+                             java.util.function.BooleanSupplier stop) {
+        long start = System.nanoTime();
+        for (int i = 0; i < queries.size() && !stop.getAsBoolean(); i++) {
+            long wait = start + (long) (i * 1e9 / queryRate) - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            indexing.sendQuery(queries.get(i).id(), queries.get(i).text(), k);
+        }
+        indexing.flushQueries();
+    }
+
+    /** Waits until {@code expected} queries are answered (at most 10 minutes), printing answers as they come. */
+    private boolean awaitAnswers(EmbeddedIndexing indexing, int expected, java.util.function.BooleanSupplier stop)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        QueryAnswers answers = indexing.answers();
+        while (answers.answered() < expected && System.nanoTime() < deadline && !stop.getAsBoolean()) {
+            Thread.sleep(500);
+            printAnswers(indexing);
+            System.err.printf("\ranswered %d/%d queries | partial %d   ", answers.answered(), expected,
+                    answers.partial());
+        }
+        printAnswers(indexing);
+        System.err.printf("%nanswered %d/%d queries%n", answers.answered(), expected);
+        return answers.answered() >= expected;
+    }
+
+    private int printed;
+
+    private void printAnswers(EmbeddedIndexing indexing) {
+        for (EnrichedQueryRecord answer : indexing.answers().takeNew()) {
+            if (printed++ >= showAnswers) {
+                continue;
+            }
+            StringBuilder top = new StringBuilder();
+            for (int i = 0; i < Math.min(3, answer.results.length); i++) {
+                QueryResult r = answer.results[i];
+                top.append(String.format(" %s@%s=%.3f", r.docId, r.semanticId, r.score));
+            }
+            System.err.printf("%nquery %s \"%s\" -> %s | %d ms in job%s (%s)%n", answer.queryId,
+                    abbreviate(answer.text, 60), top.toString().trim(), answer.latencyMs,
+                    answer.partial ? ", PARTIAL" : "", answer.modelVersion);
+        }
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+
+    /** The streamed answers scored against the qrels, and their latencies. */
+    static void putQueryFigures(Map<String, Object> json, QueryAnswers answers, Evaluation evaluation) {
+        MetricSummary metrics = evaluation.score(answers.rankings()).metrics();
+        json.put("queries_answered", answers.answered());
+        json.put("ndcg@10", metrics.ndcgAt10());
+        json.put("mrr@10", metrics.mrrAt10());
+        json.put("recall@100", metrics.recallAt100());
+        json.put("hits@1", metrics.hitsAt1());
+        json.put("hits@10", metrics.hitsAt10());
+        json.put("latency_ms_p50", answers.latencyPercentile(0.50));
+        json.put("latency_ms_p99", answers.latencyPercentile(0.99));
+        json.put("send_to_answer_ms_p50", answers.sendToAnswerPercentile(0.50));
+        json.put("send_to_answer_ms_p99", answers.sendToAnswerPercentile(0.99));
+        json.put("partial", answers.partial());
+        json.put("duplicate_answers", answers.duplicates());
+        System.err.printf("queries: %d answered (%d partial, %d duplicate answers); nDCG@10 %.4f, MRR@10 %.4f, "
+                        + "Recall@100 %.4f, Hits@1 %.4f, Hits@10 %.4f; in-job latency p50 %d ms, p99 %d ms%n",
+                answers.answered(), answers.partial(), answers.duplicates(), metrics.ndcgAt10(), metrics.mrrAt10(),
+                metrics.recallAt100(), metrics.hitsAt1(), metrics.hitsAt10(), answers.latencyPercentile(0.5),
+                answers.latencyPercentile(0.99));
     }
 
     /** From the first document sent to the last one indexed. */

@@ -97,6 +97,16 @@ final class EvalCommand implements Callable<Integer> {
                     + "with each leaf's mean document embedding).")
     LeafRanking leafRanking;
 
+    @Option(names = "--candidates", paramLabel = "HOW",
+            description = "asi: budget (trie-constrained beam, own ID, leaves up to --candidate-share; default) or "
+                    + "planned (exactly what the streaming job serves: decoder beam over the ID space, the "
+                    + "quantizer's best --quantizer-leaves IDs, empty ones backing off; compare with dsi demo).")
+    EvalSettings.CandidateSelection candidates;
+
+    @Option(names = "--quantizer-leaves", paramLabel = "N",
+            description = "asi with --candidates planned: IDs the quantizer proposes per query (default 48).")
+    Integer quantizerLeaves;
+
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
@@ -105,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
         EvalSettings settings = new EvalSettings(dataset, split, method, encoder, maxLength, batchSize, depth,
                 !quiet, CliConverters.cacheDirectory(), model,
                 new EvalSettings.RetrievalOverrides(beamSize, decoderWeight, denseWeight, candidateShare,
-                        leafRanking));
+                        leafRanking, candidates, quantizerLeaves));
         System.err.println("dsi eval " + settings);
         BeirDataset beir = BeirDataset.load(dataset);
         if (!beir.hasSplit(split)) {

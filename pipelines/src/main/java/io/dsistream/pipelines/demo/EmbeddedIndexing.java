@@ -3,6 +3,8 @@ package io.dsistream.pipelines.demo;
 import io.dsistream.models.encoder.EncoderSpec;
 import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.models.serving.IndexingBundle;
+import io.dsistream.operators.indexing.DirectoryBundleSource;
+import io.dsistream.operators.indexing.ModelBundleSource;
 import io.dsistream.operators.indexing.RegistryBundleSource;
 import io.dsistream.pipelines.indexing.AssignmentsReader;
 import io.dsistream.pipelines.indexing.BundleBootstrap;
@@ -17,6 +19,8 @@ import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
 import io.dsistream.schemas.DocumentOp;
 import io.dsistream.schemas.DocumentRecord;
+import io.dsistream.schemas.EnrichedQueryRecord;
+import io.dsistream.schemas.QueryRecord;
 import io.dsistream.schemas.WireJson;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -49,27 +53,32 @@ public final class EmbeddedIndexing implements AutoCloseable {
      * @param parallelism job parallelism and partitions per topic
      * @param maxLength encoder max length recorded in a bootstrapped bundle
      * @param jobOptions {@code dsi.indexing.*} options (see IndexingJobOptions); registry and model name set here win
+     * @param bundle a bundle directory to serve as it is (e.g. from {@code dsi train}); null: the registry's newest
+     *               version of {@code modelName}, bootstrapped when there is none
      */
     public record Settings(Path workDirectory, Path registry, String modelName, int parallelism,
                            Duration checkpointInterval, DeliveryGuarantee guarantee, int maxLength,
-                           Configuration jobOptions) {
+                           Configuration jobOptions, Path bundle) {
     }
 
     private final Settings settings;
     private final EmbeddedKafkaBroker broker;
     private final IndexingStats consumers;
     private final DocumentsProducer producer;
+    private final DocumentsProducer queries;
     private final JobClient job;
     private final String webUi;
     private final String modelVersion;
     private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
 
     private EmbeddedIndexing(Settings settings, EmbeddedKafkaBroker broker, IndexingStats consumers,
-                             DocumentsProducer producer, JobClient job, String webUi, String modelVersion) {
+                             DocumentsProducer producer, DocumentsProducer queries, JobClient job, String webUi,
+                             String modelVersion) {
         this.settings = settings;
         this.broker = broker;
         this.consumers = consumers;
         this.producer = producer;
+        this.queries = queries;
         this.job = job;
         this.webUi = webUi;
         this.modelVersion = modelVersion;
@@ -86,8 +95,11 @@ public final class EmbeddedIndexing implements AutoCloseable {
             log.printf("Kafka broker (KRaft, own JVM) on %s, ready in %.1f s; topics %s%n", broker.bootstrapServers(),
                     broker.startDuration().toMillis() / 1e3, IndexingTopics.ALL);
             long b0 = System.nanoTime();
-            IndexingBundle bundle = BundleBootstrap.ensure(settings.registry(), settings.modelName(),
-                    EncoderSpec.MINILM, settings.maxLength(), bootstrapDocuments, expectedDocuments);
+            IndexingBundle bundle = settings.bundle() != null ? IndexingBundle.open(settings.bundle())
+                    : BundleBootstrap.ensure(settings.registry(), settings.modelName(), EncoderSpec.MINILM,
+                    settings.maxLength(), bootstrapDocuments, expectedDocuments);
+            ModelBundleSource modelSource = settings.bundle() != null ? new DirectoryBundleSource(settings.bundle())
+                    : new RegistryBundleSource(settings.registry(), settings.modelName());
             log.printf("model %s (%s, L=%d, V=%d) from %s in %.1f s%n", bundle.modelVersion(),
                     bundle.manifest().method(), bundle.manifest().idScheme().positions(),
                     bundle.manifest().idScheme().codesPerPosition(), bundle.directory(), (System.nanoTime() - b0) / 1e9);
@@ -104,20 +116,18 @@ public final class EmbeddedIndexing implements AutoCloseable {
             env.setParallelism(settings.parallelism());
             String servers = broker.bootstrapServers();
             String prefix = "dsi-" + Long.toHexString(System.currentTimeMillis());
-            IndexingJob indexing = new IndexingJob(
-                    KafkaConnectors.documentsSource(servers, IndexingTopics.DOCUMENTS, "dsi-indexer", false),
-                    KafkaConnectors.assignmentsSink(servers, IndexingTopics.ASSIGNMENTS, settings.guarantee(), prefix),
-                    KafkaConnectors.deadLettersSink(servers, IndexingTopics.DEAD_LETTERS, settings.guarantee(), prefix),
-                    KafkaConnectors.healthSink(servers, IndexingTopics.INDEX_HEALTH),
-                    IndexingSettings.from(conf), new RegistryBundleSource(settings.registry(), settings.modelName()));
+            IndexingJob indexing = new IndexingJob(KafkaConnectors.forJob(servers, settings.guarantee(), prefix),
+                    IndexingSettings.from(conf), modelSource);
             JobClient job = indexing.executeAsync(env);
             String webUi = "http://localhost:" + port;
             log.printf("Flink MiniCluster Web UI: %s (job %s, parallelism %d, RocksDB under %s, %s) %.1f s after start%n",
                     webUi, job.getJobID(), settings.parallelism(), settings.workDirectory().resolve("state"),
                     settings.guarantee(), (System.nanoTime() - t0) / 1e9);
             DocumentsProducer producer = new DocumentsProducer(servers, IndexingTopics.DOCUMENTS);
+            DocumentsProducer queries = new DocumentsProducer(servers, IndexingTopics.QUERIES);
             IndexingStats consumers = new IndexingStats(servers, producer);
-            return new EmbeddedIndexing(settings, broker, consumers, producer, job, webUi, bundle.modelVersion());
+            return new EmbeddedIndexing(settings, broker, consumers, producer, queries, job, webUi,
+                    bundle.modelVersion());
         } catch (Exception | Error e) {
             broker.close();
             throw e;
@@ -171,6 +181,26 @@ public final class EmbeddedIndexing implements AutoCloseable {
     /** Sends one raw record (e.g. a bad one) to the documents topic. */
     public void sendRaw(String key, String value) {
         producer.sendRaw(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one query to the queries topic (the answer's send time is kept under its id). */
+    public void sendQuery(String id, String text, int k) {
+        consumers.querySent(id, System.currentTimeMillis());
+        queries.sendRaw(id, WireJson.toBytes(new QueryRecord(id, text, k, null, false)));
+    }
+
+    /** Sends one raw record (e.g. a bad one) to the queries topic. */
+    public void sendRawQuery(String key, String value) {
+        queries.sendRaw(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void flushQueries() {
+        queries.flush();
+    }
+
+    /** The answers read so far (committed ones under exactly-once), by query id; the first answer of each. */
+    public QueryAnswers answers() {
+        return consumers.answers();
     }
 
     /** Waits until {@code expected} documents are indexed or dead-lettered; false on timeout or stop. */
@@ -250,12 +280,14 @@ public final class EmbeddedIndexing implements AutoCloseable {
         }
         consumers.close();
         producer.close();
+        queries.close();
         broker.close();
     }
 
-    /** The read_committed consumers of the assignments, dead-letters and index-health topics, on one thread. */
+    /** The read_committed consumers of the assignments, answers, dead-letters and index-health topics, on one thread. */
     static final class IndexingStats implements AutoCloseable {
         private final IngestStats stats = new IngestStats();
+        private final QueryAnswers answers = new QueryAnswers();
         private final Thread thread;
         private volatile boolean closed;
         private volatile String lastHealth;
@@ -264,7 +296,8 @@ public final class EmbeddedIndexing implements AutoCloseable {
             thread = new Thread(() -> {
                 try (AssignmentsReader assignments = new AssignmentsReader(servers, IndexingTopics.ASSIGNMENTS);
                      AssignmentsReader letters = new AssignmentsReader(servers, IndexingTopics.DEAD_LETTERS);
-                     AssignmentsReader health = new AssignmentsReader(servers, IndexingTopics.INDEX_HEALTH)) {
+                     AssignmentsReader health = new AssignmentsReader(servers, IndexingTopics.INDEX_HEALTH);
+                     AssignmentsReader enriched = new AssignmentsReader(servers, IndexingTopics.ENRICHED_QUERIES)) {
                     while (!closed) {
                         assignments.poll(Duration.ofMillis(100), r -> {
                             try {
@@ -284,6 +317,14 @@ public final class EmbeddedIndexing implements AutoCloseable {
                             }
                         });
                         health.poll(Duration.ofMillis(10), r -> lastHealth = new String(r.value(), StandardCharsets.UTF_8));
+                        enriched.poll(Duration.ofMillis(10), r -> {
+                            try {
+                                answers.received(WireJson.fromBytes(r.value(), EnrichedQueryRecord.class),
+                                        System.currentTimeMillis());
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
                     }
                 }
             }, "dsi-output-consumers");
@@ -293,6 +334,14 @@ public final class EmbeddedIndexing implements AutoCloseable {
 
         IngestStats stats() {
             return stats;
+        }
+
+        QueryAnswers answers() {
+            return answers;
+        }
+
+        void querySent(String id, long at) {
+            answers.sent(id, at);
         }
 
         String lastHealthReport() {

@@ -15,6 +15,11 @@ import ai.djl.ndarray.NDManager;
 import io.dsistream.models.bundle.IdModelBundle;
 import io.dsistream.models.ids.BalanceReport;
 import io.dsistream.models.retrieval.GenerativeRetriever;
+import io.dsistream.models.retrieval.PlannedLeafRetriever;
+import io.dsistream.models.retrieval.QueryPlanner;
+import io.dsistream.models.retrieval.StreamingRetrievalOptions;
+import io.dsistream.models.ids.DocIdTrie;
+import io.dsistream.pipelines.indexing.IndexingJobOptions;
 import io.dsistream.models.retrieval.IdModel;
 import io.dsistream.models.retrieval.RetrievalOptions;
 import java.io.IOException;
@@ -75,6 +80,9 @@ public final class EvalRunner {
             }
             try (IdModel model = bundle.model()) {
                 CorpusVectors vectors = corpusVectors(dataset, encoder);
+                if (settings.retrieval().candidates() == EvalSettings.CandidateSelection.PLANNED) {
+                    return runPlanned(evaluation, encoder, model, vectors);
+                }
                 retrievalOptions = retrievalOptions(model);
                 System.err.println("retrieval " + retrievalOptions);
                 GenerativeRetriever retriever = new GenerativeRetriever(encoder, model, vectors, retrievalOptions,
@@ -83,6 +91,33 @@ public final class EvalRunner {
                 return evaluation.run(retriever);
             }
         }
+    }
+
+    /** The streaming job's retrieval over the bundle's stored IDs (same key length as the job's default). */
+    private EvaluationResult runPlanned(Evaluation evaluation, TextEncoder encoder, IdModel model,
+                                        CorpusVectors vectors) {
+        if (model.quantizer() == null) {
+            throw new IllegalArgumentException("--candidates planned needs an asi bundle (with a quantizer)");
+        }
+        EvalSettings.RetrievalOverrides overrides = settings.retrieval();
+        StreamingRetrievalOptions options = StreamingRetrievalOptions.defaults();
+        if (overrides.beamSize() != null) {
+            options = options.withBeamSize(overrides.beamSize());
+        }
+        if (overrides.quantizerLeaves() != null) {
+            options = options.withQuantizerLeaves(overrides.quantizerLeaves());
+        }
+        if (overrides.decoderWeight() != null || overrides.denseWeight() != null) {
+            options = options.withWeights(
+                    overrides.decoderWeight() != null ? overrides.decoderWeight() : options.decoderWeight(),
+                    overrides.denseWeight() != null ? overrides.denseWeight() : options.denseWeight());
+        }
+        System.err.println("retrieval (planned, as the streaming job) " + options);
+        QueryPlanner planner = new QueryPlanner(encoder, model.quantizer(), model.decoder(), options);
+        DocIdTrie trie = model.trie();
+        balance = BalanceReport.of(trie, model.vocabulary());
+        return evaluation.run(new PlannedLeafRetriever(planner, trie, vectors,
+                IndexingJobOptions.KEY_PREFIX_LENGTH.defaultValue()));
     }
 
     private RetrievalOptions retrievalOptions(IdModel model) {

@@ -16,8 +16,16 @@ public record EvalSettings(Path dataset, String split, RetrievalMethod method, E
 
     /** Generative retrieval settings given on the command line; null fields keep the defaults. */
     public record RetrievalOverrides(Integer beamSize, Float decoderWeight, Float denseWeight, Double candidateShare,
-                                     LeafRanking leafRanking) {
-        public static final RetrievalOverrides NONE = new RetrievalOverrides(null, null, null, null, null);
+                                     LeafRanking leafRanking, CandidateSelection candidates, Integer quantizerLeaves) {
+        public static final RetrievalOverrides NONE = new RetrievalOverrides(null, null, null, null, null, null, null);
+    }
+
+    /** How an asi model picks the leaves whose documents are scored. */
+    public enum CandidateSelection {
+        /** Trie-constrained beam, the query's own ID, then leaves up to a share of the corpus (offline only). */
+        BUDGET,
+        /** What the streaming job does: decoder beam over the ID space and the quantizer's best IDs, with back-off. */
+        PLANNED
     }
 
     public EvalSettings {

@@ -11,9 +11,19 @@ import io.dsistream.operators.indexing.NormalizeText;
 import io.dsistream.operators.indexing.ParseDocuments;
 import io.dsistream.operators.indexing.TrieIndex;
 import io.dsistream.operators.indexing.UpsertDelete;
+import io.dsistream.operators.query.AsyncRetrieve;
+import io.dsistream.operators.query.Gather;
+import io.dsistream.operators.query.ParseQueries;
+import io.dsistream.operators.query.SplitByTrieKey;
 import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
 import io.dsistream.schemas.DocumentParser;
+import io.dsistream.schemas.EnrichedQueryRecord;
+import io.dsistream.schemas.QueryParser;
+import io.dsistream.schemas.query.LeafHits;
+import io.dsistream.schemas.query.LeafQuery;
+import io.dsistream.schemas.query.QueryHeader;
+import io.dsistream.schemas.query.QueryRequest;
 import io.dsistream.schemas.indexing.IndexChange;
 import io.dsistream.schemas.indexing.IndexRequest;
 import io.dsistream.schemas.indexing.SourceDocument;
@@ -35,10 +45,17 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The streaming indexing job: documents → parse and validate → normalise → AsyncEncode → AssignId →
- * keyBy(document id) upsert/delete → keyBy(ID prefix) TrieIndex → assignments; rejected records of every step →
- * dead letters; leaf size changes → BalanceMonitor (parallelism 1) → index-health. Sources and sinks are passed in:
- * {@code dsi demo} and the integration tests pass Kafka ones ({@link KafkaConnectors}).
+ * The streaming job: it indexes documents and answers queries over the same keyed trie state.
+ * <ul>
+ *   <li>Indexing: documents → parse and validate → normalise → AsyncEncode → AssignId → keyBy(document id)
+ *       upsert/delete → keyBy(ID prefix) TrieIndex → assignments; leaf size changes → BalanceMonitor (parallelism
+ *       1) → index-health.</li>
+ *   <li>Queries: queries → parse and validate → AsyncRetrieve (encoder, decoder beam, quantizer IDs) → split by trie
+ *       key → keyBy(ID prefix) TrieIndex's second input (leaf lookup with back-off) → keyBy(query id) Gather (top k
+ *       of all parts, partial on timeout) → enriched-queries.</li>
+ * </ul>
+ * Rejected records of every step → dead letters. Sources and sinks are passed in ({@link Connectors}):
+ * {@code dsi demo} and the integration tests pass Kafka ones ({@link KafkaConnectors#forJob}).
  *
  * <p>Ordering: the documents producer keys records by document id, so one document's records stay in one Kafka
  * partition and one source subtask; the encode worker completes requests in arrival order, so an upsert and a later
@@ -49,21 +66,27 @@ public final class IndexingJob {
     /** Name of the job in the Web UI and the REST API. */
     public static final String JOB_NAME = "dsi-indexing";
 
-    private final Source<SourceDocument, ?, ?> documents;
-    private final Sink<AssignmentRecord> assignments;
-    private final Sink<DeadLetterRecord> deadLetters;
-    private final Sink<String> indexHealth;
+    /** The job's sources and sinks. */
+    public record Connectors(Source<SourceDocument, ?, ?> documents, Source<SourceDocument, ?, ?> queries,
+                             Sink<AssignmentRecord> assignments, Sink<EnrichedQueryRecord> answers,
+                             Sink<DeadLetterRecord> deadLetters, Sink<String> indexHealth) {
+        public Connectors {
+            Objects.requireNonNull(documents, "documents");
+            Objects.requireNonNull(queries, "queries");
+            Objects.requireNonNull(assignments, "assignments");
+            Objects.requireNonNull(answers, "answers");
+            Objects.requireNonNull(deadLetters, "deadLetters");
+            Objects.requireNonNull(indexHealth, "indexHealth");
+        }
+    }
+
+    private final Connectors io;
     private final IndexingSettings settings;
     private final ModelBundleSource model;
     private MapFunction<IndexRequest, IndexRequest> beforeIndex;
 
-    public IndexingJob(Source<SourceDocument, ?, ?> documents, Sink<AssignmentRecord> assignments,
-                       Sink<DeadLetterRecord> deadLetters, Sink<String> indexHealth, IndexingSettings settings,
-                       ModelBundleSource model) {
-        this.documents = Objects.requireNonNull(documents, "documents");
-        this.assignments = Objects.requireNonNull(assignments, "assignments");
-        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
-        this.indexHealth = Objects.requireNonNull(indexHealth, "indexHealth");
+    public IndexingJob(Connectors io, IndexingSettings settings, ModelBundleSource model) {
+        this.io = Objects.requireNonNull(io, "io");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.model = Objects.requireNonNull(model, "model");
     }
@@ -79,7 +102,7 @@ public final class IndexingJob {
 
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<SourceDocument> source = env.fromSource(documents, WatermarkStrategy.noWatermarks(), "documents")
+        DataStream<SourceDocument> source = env.fromSource(io.documents(), WatermarkStrategy.noWatermarks(), "documents")
                 .uid(OperatorUids.DOCUMENTS_SOURCE);
         SingleOutputStreamOperator<IndexRequest> parsed = source
                 .process(new ParseDocuments(new DocumentParser()), TypeInformation.of(IndexRequest.class))
@@ -105,21 +128,44 @@ public final class IndexingJob {
                 .keyBy(new DocumentIdKey(), Types.STRING)
                 .process(new UpsertDelete(settings.floatVectors()), TypeInformation.of(IndexChange.class))
                 .uid(OperatorUids.UPSERT_DELETE).name("upsert/delete");
+        IndexingSettings.QuerySettings query = settings.queries();
+        SingleOutputStreamOperator<QueryRequest> parsedQueries = env
+                .fromSource(io.queries(), WatermarkStrategy.noWatermarks(), "queries").uid(OperatorUids.QUERIES_SOURCE)
+                .process(new ParseQueries(new QueryParser()), TypeInformation.of(QueryRequest.class))
+                .uid(OperatorUids.PARSE_QUERIES).name("parse queries");
+        SingleOutputStreamOperator<LeafQuery> leafQueries = AsyncDataStream.unorderedWait(parsedQueries,
+                        new AsyncRetrieve(model, query.retrieval(), query.batchSize(), query.maxWait(),
+                                Math.max(query.capacity(), query.batchSize()) * 2),
+                        query.timeout().toMillis(), TimeUnit.MILLISECONDS, query.capacity())
+                .uid(OperatorUids.ASYNC_RETRIEVE).name("async retrieve")
+                .process(new SplitByTrieKey(settings.keyPrefixLength()), TypeInformation.of(LeafQuery.class))
+                .uid(OperatorUids.SPLIT_BY_TRIE_KEY).name("split by trie key");
+
         SingleOutputStreamOperator<AssignmentRecord> assignmentRecords = changes
                 .keyBy(new IdPrefixKey(settings.keyPrefixLength()), Types.STRING)
-                .process(new TrieIndex(settings.keyPrefixLength()), TypeInformation.of(AssignmentRecord.class))
+                .connect(leafQueries.keyBy(new LeafQueryKey(), Types.STRING))
+                .process(new TrieIndex(settings.keyPrefixLength(), query.retrieval()),
+                        TypeInformation.of(AssignmentRecord.class))
                 .uid(OperatorUids.TRIE_INDEX).name("trie index");
-        assignmentRecords.sinkTo(assignments).uid(OperatorUids.ASSIGNMENTS_SINK).name("docid-assignments");
+        assignmentRecords.sinkTo(io.assignments()).uid(OperatorUids.ASSIGNMENTS_SINK).name("docid-assignments");
+
+        leafQueries.getSideOutput(SplitByTrieKey.HEADERS).keyBy(new HeaderKey(), Types.STRING)
+                .connect(assignmentRecords.getSideOutput(TrieIndex.LEAF_HITS).keyBy(new HitsKey(), Types.STRING))
+                .process(new Gather(query.gatherTimeout(), query.gatherRetention()),
+                        TypeInformation.of(EnrichedQueryRecord.class))
+                .uid(OperatorUids.GATHER).name("gather")
+                .sinkTo(io.answers()).uid(OperatorUids.ANSWERS_SINK).name("enriched-queries");
 
         assignmentRecords.getSideOutput(TrieIndex.LEAF_SIZES)
                 .keyBy(BalanceMonitor.KEY, Types.INT)
                 .process(new BalanceMonitor(settings.thresholds(), settings.healthInterval()), Types.STRING)
                 .uid(OperatorUids.BALANCE_MONITOR).name("balance monitor").setParallelism(1).setMaxParallelism(1)
-                .sinkTo(indexHealth).uid(OperatorUids.INDEX_HEALTH_SINK).name("index-health").setParallelism(1);
+                .sinkTo(io.indexHealth()).uid(OperatorUids.INDEX_HEALTH_SINK).name("index-health").setParallelism(1);
 
         parsed.getSideOutput(DeadLetters.TAG)
-                .union(assigned.getSideOutput(DeadLetters.TAG), changes.getSideOutput(DeadLetters.TAG))
-                .sinkTo(deadLetters).uid(OperatorUids.DEAD_LETTERS_SINK).name("dead-letters");
+                .union(assigned.getSideOutput(DeadLetters.TAG), changes.getSideOutput(DeadLetters.TAG),
+                        parsedQueries.getSideOutput(DeadLetters.TAG))
+                .sinkTo(io.deadLetters()).uid(OperatorUids.DEAD_LETTERS_SINK).name("dead-letters");
     }
 
     /** Builds and runs the job, blocking until it ends. */
@@ -132,6 +178,36 @@ public final class IndexingJob {
     public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
         build(env);
         return env.executeAsync(JOB_NAME);
+    }
+
+    /** A query part's trie key. */
+    static final class LeafQueryKey implements KeySelector<LeafQuery, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(LeafQuery query) {
+            return query.trieKey;
+        }
+    }
+
+    /** The gatherer's key, on headers. */
+    static final class HeaderKey implements KeySelector<QueryHeader, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(QueryHeader header) {
+            return header.queryId;
+        }
+    }
+
+    /** The gatherer's key, on parts. */
+    static final class HitsKey implements KeySelector<LeafHits, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(LeafHits hits) {
+            return hits.queryId;
+        }
     }
 
     /** The upsert/delete key. */

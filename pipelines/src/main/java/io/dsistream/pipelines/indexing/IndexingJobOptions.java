@@ -1,11 +1,13 @@
 package io.dsistream.pipelines.indexing;
 
+import io.dsistream.models.retrieval.RetrievalOptions;
+import io.dsistream.models.retrieval.StreamingRetrievalOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 import java.time.Duration;
 
-/** The indexing job's options; {@link IndexingSettings#from} reads them once. */
+/** The job's options (indexing {@code dsi.indexing.*} and queries {@code dsi.query.*}); {@link IndexingSettings#from} reads them once. */
 public final class IndexingJobOptions {
 
     public static final ConfigOption<String> REGISTRY = ConfigOptions.key("dsi.indexing.model.registry")
@@ -68,6 +70,54 @@ public final class IndexingJobOptions {
             .doubleType().defaultValue(0.5).withDescription("Warn above this Gini coefficient of leaf sizes.");
     public static final ConfigOption<Double> GINI_ALERT = ConfigOptions.key("dsi.indexing.health.gini.alert")
             .doubleType().defaultValue(0.7).withDescription("Alert above this Gini coefficient of leaf sizes.");
+
+    public static final ConfigOption<Integer> QUERY_BATCH_SIZE = ConfigOptions.key("dsi.query.batch-size")
+            .intType().defaultValue(16)
+            .withDescription("Most queries per encoder pass in the async retrieve operator.");
+
+    public static final ConfigOption<Duration> QUERY_MAX_WAIT = ConfigOptions.key("dsi.query.max-wait")
+            .durationType().defaultValue(Duration.ofMillis(2))
+            .withDescription("How long the first queued query waits for batch-mates before its pass runs.");
+
+    public static final ConfigOption<Integer> QUERY_CAPACITY = ConfigOptions.key("dsi.query.capacity")
+            .intType().defaultValue(64)
+            .withDescription("Most queries in flight in the async retrieve operator per subtask; beyond it the "
+                    + "queries source is backpressured (latency rises, memory does not).");
+
+    public static final ConfigOption<Duration> QUERY_TIMEOUT = ConfigOptions.key("dsi.query.timeout")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("A query not planned within this is answered empty and partial; the job goes on.");
+
+    public static final ConfigOption<Duration> GATHER_TIMEOUT = ConfigOptions.key("dsi.query.gather-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(2))
+            .withDescription("How long a planned query waits for the trie's answers before it is answered with "
+                    + "what has arrived, marked partial.");
+
+    public static final ConfigOption<Duration> GATHER_RETENTION = ConfigOptions.key("dsi.query.gather-retention")
+            .durationType().defaultValue(Duration.ofSeconds(60))
+            .withDescription("How long an answered query id is remembered: late parts are dropped and a query "
+                    + "re-sent with the same id within it is not answered again (counted).");
+
+    public static final ConfigOption<Integer> BEAM_SIZE = ConfigOptions.key("dsi.query.beam-size")
+            .intType().defaultValue(10)
+            .withDescription("Width of the decoder's beam search over the ID space (bundles with a decoder).");
+
+    public static final ConfigOption<Integer> QUANTIZER_LEAVES = ConfigOptions.key("dsi.query.quantizer-leaves")
+            .intType().defaultValue(StreamingRetrievalOptions.DEFAULT_QUANTIZER_LEAVES)
+            .withDescription("Leaf IDs proposed per query by the quantizer (the query's own ID first); the main "
+                    + "lever on documents scored per query.");
+
+    public static final ConfigOption<Integer> BACKOFF_LEAVES = ConfigOptions.key("dsi.query.backoff-leaves")
+            .intType().defaultValue(StreamingRetrievalOptions.DEFAULT_BACKOFF_LEAVES)
+            .withDescription("Populated leaves an empty candidate ID backs off to, under its longest populated prefix.");
+
+    public static final ConfigOption<Float> DECODER_WEIGHT = ConfigOptions.key("dsi.query.decoder-weight")
+            .floatType().defaultValue(RetrievalOptions.DEFAULT_DECODER_WEIGHT)
+            .withDescription("w_dec: weight of the decoder's log p(ID | q) in a document's score.");
+
+    public static final ConfigOption<Float> DENSE_WEIGHT = ConfigOptions.key("dsi.query.dense-weight")
+            .floatType().defaultValue(1f)
+            .withDescription("w_dense: weight of the query-document dot product in a document's score.");
 
     private IndexingJobOptions() {
     }

@@ -2,7 +2,7 @@ package io.dsistream.pipelines.indexing;
 
 import java.util.List;
 
-/** The Kafka topics of the indexing job. */
+/** The Kafka topics of the job. */
 public final class IndexingTopics {
 
     /** Input: {@code {id, title?, text, op: upsert|delete, ts?}}, keyed by document id. */
@@ -14,7 +14,16 @@ public final class IndexingTopics {
     /** Output: a balance report every few seconds, {@code {ts, status, reasons, modelVersion, balance}}. */
     public static final String INDEX_HEALTH = "index-health";
 
-    public static final List<String> ALL = List.of(DOCUMENTS, ASSIGNMENTS, DEAD_LETTERS, INDEX_HEALTH);
+    /** Input: {@code {id, text, k?, ts?}}. */
+    public static final String QUERIES = "queries";
+    /**
+     * Output: {@code {queryId, text, results: [{docId, score, semanticId}], modelVersion, latencyMs, partial}}, keyed
+     * by query id; same delivery guarantee as the assignments.
+     */
+    public static final String ENRICHED_QUERIES = "enriched-queries";
+
+    public static final List<String> ALL = List.of(DOCUMENTS, ASSIGNMENTS, DEAD_LETTERS, INDEX_HEALTH, QUERIES,
+            ENRICHED_QUERIES);
 
     private IndexingTopics() {
     }

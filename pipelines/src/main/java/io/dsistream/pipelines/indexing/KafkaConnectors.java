@@ -2,6 +2,7 @@ package io.dsistream.pipelines.indexing;
 
 import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
+import io.dsistream.schemas.EnrichedQueryRecord;
 import io.dsistream.schemas.WireJson;
 import io.dsistream.schemas.indexing.SourceDocument;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -50,6 +51,36 @@ public final class KafkaConnectors {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /** The queries source from the earliest offsets; records as for {@link #documentsSource}. */
+    public static KafkaSource<SourceDocument> queriesSource(String bootstrapServers, String topic, String groupId,
+                                                            boolean bounded) {
+        return documentsSource(bootstrapServers, topic, groupId, bounded);
+    }
+
+    /**
+     * Every source and sink of the job on the default topics ({@link IndexingTopics}): the documents and queries
+     * sources from the earliest offsets (unbounded), the assignments, answers and dead-letter sinks with
+     * {@code guarantee} (transactional ids under {@code transactionalIdPrefix}), the health sink at least once.
+     */
+    public static IndexingJob.Connectors forJob(String bootstrapServers, DeliveryGuarantee guarantee,
+                                                String transactionalIdPrefix) {
+        return new IndexingJob.Connectors(
+                documentsSource(bootstrapServers, IndexingTopics.DOCUMENTS, "dsi-indexer", false),
+                queriesSource(bootstrapServers, IndexingTopics.QUERIES, "dsi-queries", false),
+                assignmentsSink(bootstrapServers, IndexingTopics.ASSIGNMENTS, guarantee, transactionalIdPrefix),
+                answersSink(bootstrapServers, IndexingTopics.ENRICHED_QUERIES, guarantee, transactionalIdPrefix),
+                deadLettersSink(bootstrapServers, IndexingTopics.DEAD_LETTERS, guarantee, transactionalIdPrefix),
+                healthSink(bootstrapServers, IndexingTopics.INDEX_HEALTH));
+    }
+
+    /** Answers keyed by query id. */
+    public static KafkaSink<EnrichedQueryRecord> answersSink(String bootstrapServers, String topic,
+                                                             DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        return sink(bootstrapServers, guarantee, transactionalIdPrefix + "-answers",
+                (KafkaRecordSerializationSchema<EnrichedQueryRecord>) (record, context, timestamp) -> new ProducerRecord<>(
+                        topic, null, null, record.queryId.getBytes(StandardCharsets.UTF_8), WireJson.toBytes(record)));
     }
 
     public static KafkaSink<AssignmentRecord> assignmentsSink(String bootstrapServers, String topic,

@@ -96,16 +96,19 @@ class IndexingJobITCase {
 
     private static IndexingJob job(String name, Configuration conf) {
         String servers = broker.bootstrapServers();
-        return new IndexingJob(
+        return new IndexingJob(new IndexingJob.Connectors(
                 KafkaConnectors.documentsSource(servers, name + "-documents", name + "-indexer", false),
+                KafkaConnectors.queriesSource(servers, name + "-queries", name + "-queries", false),
                 KafkaConnectors.assignmentsSink(servers, name + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, name),
+                KafkaConnectors.answersSink(servers, name + "-answers", DeliveryGuarantee.EXACTLY_ONCE, name),
                 KafkaConnectors.deadLettersSink(servers, name + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, name),
-                KafkaConnectors.healthSink(servers, name + "-health"),
+                KafkaConnectors.healthSink(servers, name + "-health")),
                 IndexingSettings.from(conf), new RegistryBundleSource(workDir.resolve("registry"), MODEL));
     }
 
     private static void createTopics(String name) {
-        broker.createTopics(2, name + "-documents", name + "-assignments", name + "-dead-letters", name + "-health");
+        broker.createTopics(2, name + "-documents", name + "-assignments", name + "-dead-letters", name + "-health",
+                name + "-queries", name + "-answers");
     }
 
     /**

@@ -1,0 +1,139 @@
+package io.dsistream.operators.query;
+
+import io.dsistream.models.retrieval.CandidateLeaf;
+import io.dsistream.models.retrieval.QueryPlan;
+import io.dsistream.models.retrieval.StreamingRetrievalOptions;
+import io.dsistream.models.serving.BatchingWorker;
+import io.dsistream.models.serving.RetrievalModel;
+import io.dsistream.operators.indexing.ModelBundleSource;
+import io.dsistream.schemas.query.QueryRequest;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Plans queries with the bundle's model: concurrent {@link #asyncInvoke} calls (up to the async operator's capacity,
+ * which bounds the queue and turns overload into backpressure) queue on one {@link BatchingWorker}, which runs one
+ * encoder pass per batch, then the decoder's beam search and the quantizer's best IDs per query
+ * ({@link io.dsistream.models.retrieval.QueryPlanner}). Every query completes: a failure or a {@link #timeout}
+ * yields it marked {@code failed}, answered empty and partial downstream; the job never fails for it.
+ */
+public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ModelBundleSource bundleSource;
+    private final StreamingRetrievalOptions options;
+    private final int batchSize;
+    private final long maxWaitMillis;
+    private final int queueCapacity;
+    private transient RetrievalModel model;
+    private transient BatchingWorker<QueryRequest, QueryRequest> worker;
+    private transient AtomicInteger inFlight;
+    private transient Counter failures;
+    private transient Histogram candidates;
+
+    /**
+     * @param batchSize     most queries per encoder pass
+     * @param maxWait       how long the first queued query waits for batch-mates
+     * @param queueCapacity most queries queued on the worker (at least the async operator's capacity)
+     */
+    public AsyncRetrieve(ModelBundleSource bundleSource, StreamingRetrievalOptions options, int batchSize,
+                         Duration maxWait, int queueCapacity) {
+        this.bundleSource = bundleSource;
+        this.options = options;
+        this.batchSize = batchSize;
+        this.maxWaitMillis = maxWait.toMillis();
+        this.queueCapacity = queueCapacity;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        model = bundleSource.resolve().openRetrieval(options, batchSize);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        worker = new BatchingWorker<>("async-retrieve-" + subtask, this::planBatch, batchSize,
+                Duration.ofMillis(maxWaitMillis), queueCapacity);
+        inFlight = new AtomicInteger();
+        var metrics = getRuntimeContext().getMetricGroup();
+        failures = metrics.counter(QueryMetrics.PLAN_FAILURES);
+        candidates = metrics.histogram(QueryMetrics.CANDIDATES,
+                new DescriptiveStatisticsHistogram(QueryMetrics.HISTOGRAM_WINDOW));
+        metrics.gauge(QueryMetrics.QUEUE_OCCUPANCY, (Gauge<Integer>) inFlight::get);
+        String version = model.modelVersion();
+        metrics.gauge(io.dsistream.operators.indexing.IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> version);
+    }
+
+    private List<QueryRequest> planBatch(List<QueryRequest> batch) {
+        List<String> texts = new ArrayList<>(batch.size());
+        for (QueryRequest request : batch) {
+            texts.add(request.text);
+        }
+        List<QueryPlan> plans = model.plan(texts);
+        for (int i = 0; i < batch.size(); i++) {
+            QueryRequest request = batch.get(i);
+            QueryPlan plan = plans.get(i);
+            int n = plan.candidates().size();
+            request.vector = plan.vector();
+            request.candidateLeaves = new String[n];
+            request.decoderScores = new double[n];
+            for (int c = 0; c < n; c++) {
+                CandidateLeaf candidate = plan.candidates().get(c);
+                request.candidateLeaves[c] = candidate.id().toString();
+                request.decoderScores[c] = candidate.decoderScore();
+            }
+            request.modelVersion = model.modelVersion();
+            request.codesPerPosition = model.planner().vocabulary().codesPerPosition();
+            candidates.update(n);
+        }
+        return batch;
+    }
+
+    @Override
+    public void asyncInvoke(QueryRequest request, ResultFuture<QueryRequest> resultFuture) {
+        inFlight.incrementAndGet();
+        worker.submit(request).whenComplete((planned, error) -> {
+            inFlight.decrementAndGet();
+            if (error != null) {
+                failures.inc();
+                resultFuture.complete(Collections.singletonList(failed(request, error.toString())));
+            } else {
+                resultFuture.complete(Collections.singletonList(planned));
+            }
+        });
+    }
+
+    @Override
+    public void timeout(QueryRequest request, ResultFuture<QueryRequest> resultFuture) {
+        failures.inc();
+        resultFuture.complete(Collections.singletonList(failed(request, "no plan within the async timeout")));
+    }
+
+    /** A copy marked failed: the worker may still be writing into the original. */
+    private QueryRequest failed(QueryRequest request, String error) {
+        QueryRequest copy = new QueryRequest(request.queryId, request.text, request.k, request.receivedAtMillis);
+        copy.modelVersion = model.modelVersion();
+        copy.failed = true;
+        copy.error = error;
+        return copy;
+    }
+
+    @Override
+    public void close() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+}
