@@ -239,6 +239,11 @@ public final class EmbeddedIndexing implements AutoCloseable {
         return consumers.stats();
     }
 
+    /** The broker's bootstrap servers, for extra clients. */
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
     public String webUi() {
         return webUi;
     }

@@ -208,7 +208,13 @@ class QueryPathITCase {
                     false)));
             goodQueries.add("ryw");
 
-            // the evaluation queries, on the complete index
+            // the evaluation queries and two with k out of range, on the complete index
+            queryProducer.sendRaw("k-zero", "{\"id\":\"k-zero\",\"text\":\"cancer\",\"k\":0}"
+                    .getBytes(StandardCharsets.UTF_8));
+            queryProducer.sendRaw("k-big", "{\"id\":\"k-big\",\"text\":\"cancer\",\"k\":5000}"
+                    .getBytes(StandardCharsets.UTF_8));
+            goodQueries.add("k-zero");
+            goodQueries.add("k-big");
             for (BeirQuery query : queries) {
                 queryProducer.sendRaw(query.id(), WireJson.toBytes(new QueryRecord(query.id(), query.text(), 10,
                         null, false)));
@@ -260,10 +266,6 @@ class QueryPathITCase {
         for (String raw : bad.keySet()) {
             producer.sendRaw("bad", raw.getBytes(StandardCharsets.UTF_8));
         }
-        producer.sendRaw("k-zero", "{\"id\":\"k-zero\",\"text\":\"cancer\",\"k\":0}".getBytes(StandardCharsets.UTF_8));
-        producer.sendRaw("k-big", "{\"id\":\"k-big\",\"text\":\"cancer\",\"k\":5000}".getBytes(StandardCharsets.UTF_8));
-        good.add("k-zero");
-        good.add("k-big");
         producer.flush();
     }
 
