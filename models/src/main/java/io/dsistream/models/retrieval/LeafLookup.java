@@ -15,7 +15,9 @@ import java.util.PriorityQueue;
  * Answers candidate leaves from a {@link TrieView}: the second stage of retrieval. A candidate ID that holds
  * documents is scored as it is; an empty one backs off to the first populated leaves (code order) under its
  * longest populated prefix, no shorter than {@code minPrefixLength} (the streaming job's trie key: a part never
- * leaves its key's subtree). A leaf reached by several candidates keeps the best decoder score. Each document is
+ * leaves its key's subtree). The back-off leaves are the populated ones under that prefix that the query's own code
+ * log-probabilities rank best ({@code Σ_i log p(c_i | q)}, ties to code order). A leaf reached by several
+ * candidates keeps the best decoder score. Each document is
  * scored {@code w_dec · log p(ID | q) + w_dense · ⟨e_q, e_d⟩}; ties go to the smaller document id, so parts
  * answered apart and {@link #merge merged} give the same top-k as one lookup over all candidates.
  */
@@ -29,11 +31,14 @@ public final class LeafLookup {
             Comparator.comparingDouble(ScoredDoc::score).reversed().thenComparing(ScoredDoc::docId);
 
     /** The top {@code k} documents of the candidates' leaves and how many documents were scored. */
-    public static Ranking search(TrieView view, List<CandidateLeaf> candidates, float[] query, int k,
-                                 StreamingRetrievalOptions options, int codesPerPosition, int minPrefixLength) {
+    /**
+     * @param codeLogProbs the query's code log-probabilities {@code [L * V]} (ranks back-off leaves)
+     */
+    public static Ranking search(TrieView view, List<CandidateLeaf> candidates, float[] query, float[] codeLogProbs,
+                                 int k, StreamingRetrievalOptions options, int codesPerPosition, int minPrefixLength) {
         Map<SemanticId, Double> leaves = new LinkedHashMap<>();
         for (CandidateLeaf candidate : candidates) {
-            for (SemanticId leaf : leavesFor(view, candidate.id(), codesPerPosition, minPrefixLength,
+            for (SemanticId leaf : leavesFor(view, candidate.id(), codeLogProbs, codesPerPosition, minPrefixLength,
                     options.backoffLeaves())) {
                 leaves.merge(leaf, candidate.decoderScore(), Math::max);
             }
@@ -69,32 +74,47 @@ public final class LeafLookup {
         return new Ranking(all.subList(0, Math.min(k, all.size())), scored);
     }
 
-    /** The candidate itself when populated, else up to {@code limit} populated leaves under its longest populated prefix. */
-    static List<SemanticId> leavesFor(TrieView view, SemanticId id, int codesPerPosition, int minPrefixLength,
-                                      int limit) {
+    /**
+     * The candidate itself when populated, else the {@code limit} populated leaves under its longest populated
+     * prefix that {@code codeLogProbs} rank best.
+     */
+    static List<SemanticId> leavesFor(TrieView view, SemanticId id, float[] codeLogProbs, int codesPerPosition,
+                                      int minPrefixLength, int limit) {
         if (view.documentsUnder(id) > 0) {
             return List.of(id);
         }
         for (int length = id.length() - 1; length >= minPrefixLength; length--) {
             SemanticId prefix = id.prefix(length);
             if (view.documentsUnder(prefix) > 0) {
-                List<SemanticId> found = new ArrayList<>(limit);
-                collectLeaves(view, prefix, id.length(), codesPerPosition, limit, found);
-                return found;
+                List<SemanticId> populated = new ArrayList<>();
+                collectLeaves(view, prefix, id.length(), codesPerPosition, populated);
+                List<SemanticId> ranked = new ArrayList<>(populated); // code order: the stable sort keeps it on ties
+                ranked.sort(Comparator.comparingDouble((SemanticId leaf) ->
+                        codeScore(leaf, codeLogProbs, codesPerPosition)).reversed());
+                return ranked.subList(0, Math.min(limit, ranked.size()));
             }
         }
         return List.of();
     }
 
+    private static double codeScore(SemanticId leaf, float[] codeLogProbs, int codesPerPosition) {
+        double sum = 0;
+        for (int p = 0; p < leaf.length(); p++) {
+            sum += codeLogProbs[p * codesPerPosition + leaf.code(p)];
+        }
+        return sum;
+    }
+
+    /** Every populated leaf under {@code prefix}, in code order. */
     private static void collectLeaves(TrieView view, SemanticId prefix, int leafLength, int codesPerPosition,
-                                      int limit, List<SemanticId> found) {
-        for (int code = 0; code < codesPerPosition && found.size() < limit; code++) {
+                                      List<SemanticId> found) {
+        for (int code = 0; code < codesPerPosition; code++) {
             SemanticId child = prefix.append(code);
             if (view.documentsUnder(child) > 0) {
                 if (child.length() == leafLength) {
                     found.add(child);
                 } else {
-                    collectLeaves(view, child, leafLength, codesPerPosition, limit, found);
+                    collectLeaves(view, child, leafLength, codesPerPosition, found);
                 }
             }
         }

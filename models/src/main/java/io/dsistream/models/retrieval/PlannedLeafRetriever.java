@@ -69,8 +69,8 @@ public final class PlannedLeafRetriever implements Retriever {
         for (int start = 0; start < queryTexts.size(); start += QUERY_BATCH) {
             for (QueryPlan plan : planner.plan(queryTexts.subList(start, Math.min(queryTexts.size(),
                     start + QUERY_BATCH)))) {
-                rankings.add(LeafLookup.search(view, plan.candidates(), plan.vector(), k, planner.options(),
-                        planner.vocabulary().codesPerPosition(), minPrefixLength));
+                rankings.add(LeafLookup.search(view, plan.candidates(), plan.vector(), plan.codeLogProbs(), k,
+                        planner.options(), planner.vocabulary().codesPerPosition(), minPrefixLength));
             }
         }
         return rankings;

@@ -84,7 +84,7 @@ public final class QueryPlanner {
                 float[] codeLogProbs = Arrays.copyOfRange(logProbs, b * codeCount, (b + 1) * codeCount);
                 NextTokenScorer scorer = decoder == null ? null
                         : decoder.scorerFor(states.hidden().get(b), states.attentionMask().get(b));
-                plans.add(new QueryPlan(query, candidates(scorer, codeLogProbs)));
+                plans.add(new QueryPlan(query, candidates(scorer, codeLogProbs), codeLogProbs));
             }
         }
         return plans;

@@ -46,6 +46,11 @@ public final class RetrievalModel implements AutoCloseable {
         return decoder != null;
     }
 
+    /** The quantizer's ID of each document embedding {@code (N, H)}, as AssignId gives it. */
+    public int[][] assignIds(float[][] embeddings) {
+        return quantizer.assign(embeddings);
+    }
+
     /** {@link QueryPlanner#plan}. */
     public List<QueryPlan> plan(List<String> queryTexts) {
         return planner.plan(queryTexts);

@@ -127,7 +127,8 @@ public class TrieIndex extends KeyedCoProcessFunction<String, IndexChange, LeafQ
         for (int i = 0; i < query.leaves.length; i++) {
             candidates.add(new CandidateLeaf(SemanticId.parse(query.leaves[i]), query.decoderScores[i]));
         }
-        Ranking ranking = LeafLookup.search(new StateTrieView(), candidates, query.vector, query.k, retrieval,
+        Ranking ranking = LeafLookup.search(new StateTrieView(), candidates, query.vector, query.codeLogProbs,
+                query.k, retrieval,
                 query.codesPerPosition, keyPrefixLength);
         LeafHits hits = new LeafHits();
         hits.queryId = query.queryId;

@@ -84,6 +84,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
             QueryPlan plan = plans.get(i);
             int n = plan.candidates().size();
             request.vector = plan.vector();
+            request.codeLogProbs = plan.codeLogProbs();
             request.candidateLeaves = new String[n];
             request.decoderScores = new double[n];
             for (int c = 0; c < n; c++) {

@@ -60,6 +60,7 @@ public class SplitByTrieKey extends ProcessFunction<QueryRequest, LeafQuery> {
             part.k = request.k;
             part.codesPerPosition = request.codesPerPosition;
             part.vector = request.vector;
+            part.codeLogProbs = request.codeLogProbs;
             part.leaves = new String[indices.size()];
             part.decoderScores = new double[indices.size()];
             for (int j = 0; j < indices.size(); j++) {

@@ -76,6 +76,7 @@ class TrieIndexTest {
         query.leaves = leaves;
         query.decoderScores = scores;
         query.vector = new float[] {1f, 1f};
+        query.codeLogProbs = new float[12]; // L = 3, V = 4, no preference
         query.k = 2;
         query.codesPerPosition = 4;
         return query;

@@ -19,6 +19,10 @@ import io.dsistream.models.retrieval.PlannedLeafRetriever;
 import io.dsistream.models.retrieval.QueryPlanner;
 import io.dsistream.models.retrieval.StreamingRetrievalOptions;
 import io.dsistream.models.ids.DocIdTrie;
+import io.dsistream.models.ids.SemanticId;
+import io.dsistream.models.bundle.ModelRegistry;
+import io.dsistream.models.serving.IndexingBundle;
+import io.dsistream.models.serving.RetrievalModel;
 import io.dsistream.pipelines.indexing.IndexingJobOptions;
 import io.dsistream.models.retrieval.IdModel;
 import io.dsistream.models.retrieval.RetrievalOptions;
@@ -71,6 +75,10 @@ public final class EvalRunner {
     }
 
     private EvaluationResult runGenerative(BeirDataset dataset, Evaluation evaluation) throws Exception {
+        boolean planned = settings.retrieval().candidates() == EvalSettings.CandidateSelection.PLANNED;
+        if (planned && ModelRegistry.readManifest(settings.model()).componentFile(IndexingBundle.DECODER) == null) {
+            return runPlannedQuantizerOnly(dataset, evaluation);
+        }
         try (NDManager manager = NDManager.newBaseManager();
              TextEncoder encoder = TextEncoder.load(settings.encoder(), encoderOptions())) {
             IdModelBundle bundle = IdModelBundle.load(settings.model(), manager, settings.encoder());
@@ -93,12 +101,33 @@ public final class EvalRunner {
         }
     }
 
-    /** The streaming job's retrieval over the bundle's stored IDs (same key length as the job's default). */
-    private EvaluationResult runPlanned(Evaluation evaluation, TextEncoder encoder, IdModel model,
-                                        CorpusVectors vectors) {
-        if (model.quantizer() == null) {
-            throw new IllegalArgumentException("--candidates planned needs an asi bundle (with a quantizer)");
+    /**
+     * A bundle with a quantizer and no decoder (what {@code dsi demo} bootstraps): every document gets its ID from
+     * the quantizer, as the job's AssignId does, then the job's retrieval runs over those IDs.
+     */
+    private EvaluationResult runPlannedQuantizerOnly(BeirDataset dataset, Evaluation evaluation) throws Exception {
+        IndexingBundle served = IndexingBundle.open(settings.model());
+        try (TextEncoder encoder = TextEncoder.load(settings.encoder(), encoderOptions());
+             RetrievalModel model = served.openRetrieval(plannedOptions(), settings.batchSize())) {
+            CorpusVectors vectors = corpusVectors(dataset, encoder);
+            float[][] rows = new float[vectors.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = vectors.vector(i);
+            }
+            int[][] codes = model.assignIds(rows);
+            DocIdTrie trie = new DocIdTrie();
+            for (int i = 0; i < codes.length; i++) {
+                trie.add(vectors.docIds().get(i), SemanticId.of(codes[i]));
+            }
+            System.err.println("retrieval (planned, as the streaming job; quantizer IDs, no decoder) "
+                    + model.planner().options());
+            balance = BalanceReport.of(trie, model.planner().vocabulary());
+            return evaluation.run(new PlannedLeafRetriever(model.planner(), trie, vectors,
+                    IndexingJobOptions.KEY_PREFIX_LENGTH.defaultValue()));
         }
+    }
+
+    private StreamingRetrievalOptions plannedOptions() {
         EvalSettings.RetrievalOverrides overrides = settings.retrieval();
         StreamingRetrievalOptions options = StreamingRetrievalOptions.defaults();
         if (overrides.beamSize() != null) {
@@ -112,6 +141,16 @@ public final class EvalRunner {
                     overrides.decoderWeight() != null ? overrides.decoderWeight() : options.decoderWeight(),
                     overrides.denseWeight() != null ? overrides.denseWeight() : options.denseWeight());
         }
+        return options;
+    }
+
+    /** The streaming job's retrieval over the bundle's stored IDs (same key length as the job's default). */
+    private EvaluationResult runPlanned(Evaluation evaluation, TextEncoder encoder, IdModel model,
+                                        CorpusVectors vectors) {
+        if (model.quantizer() == null) {
+            throw new IllegalArgumentException("--candidates planned needs an asi bundle (with a quantizer)");
+        }
+        StreamingRetrievalOptions options = plannedOptions();
         System.err.println("retrieval (planned, as the streaming job) " + options);
         QueryPlanner planner = new QueryPlanner(encoder, model.quantizer(), model.decoder(), options);
         DocIdTrie trie = model.trie();

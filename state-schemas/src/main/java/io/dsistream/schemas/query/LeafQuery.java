@@ -12,6 +12,8 @@ public class LeafQuery {
     public String[] leaves;
     public double[] decoderScores;
     public float[] vector;
+    /** The query's code log-probabilities {@code [L * V]}, position-major (ranks back-off leaves). */
+    public float[] codeLogProbs;
     public int k;
     /** V, codes per ID position, of the model that planned the query (the trie's back-off walks codes 0..V-1). */
     public int codesPerPosition;

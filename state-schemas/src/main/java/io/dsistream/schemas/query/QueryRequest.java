@@ -17,6 +17,8 @@ public class QueryRequest {
     public String[] candidateLeaves;
     /** {@code log p(ID | q)} of each candidate leaf. */
     public double[] decoderScores;
+    /** The quantizer's code log-probabilities {@code [L * V]}, position-major (ranks back-off leaves). */
+    public float[] codeLogProbs;
     public String modelVersion;
     /** V, codes per ID position, of the model that planned the query (the trie's back-off walks codes 0..V-1). */
     public int codesPerPosition;
