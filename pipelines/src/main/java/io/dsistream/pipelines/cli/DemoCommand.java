@@ -189,6 +189,9 @@ public final class DemoCommand implements Callable<Integer> {
         Configuration jobOptions = new Configuration();
         jobOptions.setString("dsi.indexing.encode.batch-size", Integer.toString(batchSize));
         jobOptions.setString("dsi.indexing.health.interval", "2 s");
+        // --rate 0 appends the whole corpus at once: on a busy 2-core machine a document can wait minutes for the
+        // encoder, and the demo should index it rather than dead-letter it for a timeout.
+        jobOptions.setString("dsi.indexing.encode.timeout", "10 min");
         EmbeddedIndexing.Settings settings = new EmbeddedIndexing.Settings(runDir, registry, modelName, parallelism,
                 checkpointInterval, atLeastOnce ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE,
                 maxLength, jobOptions, bundle);
