@@ -6,6 +6,7 @@ import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.models.eval.BeirQuery;
 import io.dsistream.models.eval.Bm25Retriever;
 import io.dsistream.pipelines.demo.EmbeddedIndexing;
+import io.dsistream.pipelines.demo.IngestStats;
 import io.dsistream.pipelines.indexing.IndexingTopics;
 import io.dsistream.schemas.EnrichedQueryRecord;
 import io.dsistream.schemas.WireJson;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code dsi bench query}: query latency of the running job under an open-loop load (queries sent on schedule,
@@ -178,7 +180,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             while (!stop.get() && nextDocument.get() < corpus.size()) {
                 long wait = start + (long) (sent * 1e9 / docsPerSecond) - System.nanoTime();
                 if (wait > 0) {
-                    LockSupportSleep.nanos(wait);
+                    LockSupport.parkNanos(wait);
                     continue;
                 }
                 BeirDocument d = corpus.get(nextDocument.getAndIncrement());
@@ -197,7 +199,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             }
             long wait = due - System.nanoTime();
             if (wait > 0) {
-                LockSupportSleep.nanos(wait);
+                LockSupport.parkNanos(wait);
             }
             BeirQuery query = queries.get(n % queries.size());
             String id = "l" + level + "-" + n + "-" + query.id();
@@ -248,22 +250,8 @@ final class BenchQueryCommand implements Callable<Integer> {
         }
     }
 
-    /** Nearest-rank percentile; 0 for no values. */
-    static long percentile(long[] values, double q) {
-        if (values.length == 0) {
-            return 0;
-        }
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(q * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    /** Sleeps without throwing; an interrupt ends the sleep early and is kept. */
-    private static final class LockSupportSleep {
-        static void nanos(long nanos) {
-            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
-        }
+    private static long percentile(long[] values, double q) {
+        return Math.max(0, IngestStats.percentile(Arrays.stream(values).boxed().toList(), q));
     }
 
     /**

@@ -94,7 +94,8 @@ public final class IngestStats {
         return Collections.unmodifiableSet(new HashSet<>(indexed));
     }
 
-    static long percentile(java.util.Collection<Long> values, double q) {
+    /** Nearest-rank {@code q}-quantile of {@code values}; -1 when there are none. */
+    public static long percentile(java.util.Collection<Long> values, double q) {
         List<Long> sorted = new ArrayList<>(values);
         if (sorted.isEmpty()) {
             return -1;

@@ -6,7 +6,6 @@ import io.dsistream.schemas.EnrichedQueryRecord;
 import io.dsistream.schemas.QueryResult;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,22 +84,13 @@ public final class QueryAnswers {
         return rankings;
     }
 
-    /** The {@code q}-quantile (nearest rank) of the in-job latencies, ms; 0 with no answers. */
+    /** The {@code q}-quantile (nearest rank) of the in-job latencies, ms; -1 with no answers. */
     public long latencyPercentile(double q) {
-        return percentile(answers.values().stream().mapToLong(a -> a.latencyMs).toArray(), q);
+        return IngestStats.percentile(answers.values().stream().map(a -> a.latencyMs).toList(), q);
     }
 
     /** The {@code q}-quantile of send-to-answer times, ms (includes the exactly-once commit wait). */
     public long sendToAnswerPercentile(double q) {
-        return percentile(sendToAnswerMs.values().stream().mapToLong(Long::longValue).toArray(), q);
-    }
-
-    static long percentile(long[] values, double q) {
-        if (values.length == 0) {
-            return 0;
-        }
-        Arrays.sort(values);
-        int rank = (int) Math.ceil(q * values.length);
-        return values[Math.max(0, Math.min(values.length - 1, rank - 1))];
+        return IngestStats.percentile(sendToAnswerMs.values(), q);
     }
 }
