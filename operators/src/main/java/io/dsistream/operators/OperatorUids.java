@@ -24,6 +24,10 @@ public final class OperatorUids {
     public static final String SPLIT_BY_TRIE_KEY = "split-by-trie-key";
     public static final String GATHER = "gather";
     public static final String ANSWERS_SINK = "enriched-queries-sink";
+    public static final String MODEL_UPDATES_SOURCE = "model-updates-source";
+    public static final String PARSE_MODEL_UPDATES = "parse-model-updates";
+    public static final String DOCUMENT_CONTROLS = "model-update-documents";
+    public static final String QUERY_CONTROLS = "model-update-queries";
 
     private OperatorUids() {
     }

@@ -88,6 +88,16 @@ public final class IndexingBundle {
         return manifest.name() + "/v" + manifest.version();
     }
 
+    /** N of a version string {@code <name>/v<N>} as {@link #modelVersion()} writes it. */
+    public static int versionNumber(String modelVersion) {
+        int at = modelVersion.lastIndexOf("/v");
+        try {
+            return Integer.parseInt(modelVersion.substring(at + 2));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + modelVersion + "' is not a model version <name>/v<N>", e);
+        }
+    }
+
     /** The base encoder the bundle was built on. */
     public EncoderSpec encoderSpec() {
         return EncoderSpec.fromCliName(manifest.encoder().name());

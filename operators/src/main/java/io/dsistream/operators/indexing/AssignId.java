@@ -1,11 +1,15 @@
 package io.dsistream.operators.indexing;
 
 import io.dsistream.models.serving.IdAssigner;
+import io.dsistream.models.serving.IndexingBundle;
 import io.dsistream.schemas.DocumentOp;
 import io.dsistream.schemas.RejectReason;
 import io.dsistream.schemas.indexing.IndexRequest;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -13,12 +17,17 @@ import org.apache.flink.util.Collector;
  * Gives each encoded document its semantic ID with the bundle's semantic indexing module (ASI++ §2.1: one forward
  * pass over the embedding, no retraining for new documents). Requests whose encoding failed or timed out go to
  * {@link DeadLetters#TAG}. Reports the bundle's version as the {@code modelVersion} gauge.
+ *
+ * <p>Hot swap: each request carries the version of the encoder that embedded it ({@link AsyncEncode}); when that
+ * differs from the quantizer's, the quantizer of that version is loaded first, so an embedding is always quantized
+ * by its own model version. Model-update control records stop here.
  */
-public class AssignId extends ProcessFunction<IndexRequest, IndexRequest> {
+public class AssignId extends ProcessFunction<IndexRequest, IndexRequest> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
     private final ModelBundleSource bundleSource;
+    private final ActiveModelVersion active = new ActiveModelVersion();
     private transient IdAssigner assigner;
     private transient DeadLetters deadLetters;
 
@@ -27,15 +36,38 @@ public class AssignId extends ProcessFunction<IndexRequest, IndexRequest> {
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        active.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        active.snapshot();
+    }
+
+    @Override
     public void open(OpenContext openContext) {
-        assigner = bundleSource.resolve().openAssigner();
+        IndexingBundle bundle = active.version() > 0 ? bundleSource.resolve(active.version()) : bundleSource.resolve();
+        assigner = bundle.openAssigner();
+        active.set(bundle.manifest().version());
         deadLetters = new DeadLetters(getRuntimeContext().getMetricGroup());
-        String version = assigner.modelVersion();
-        getRuntimeContext().getMetricGroup().gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> version);
+        getRuntimeContext().getMetricGroup().gauge(IndexingMetrics.MODEL_VERSION,
+                (Gauge<String>) () -> assigner.modelVersion());
     }
 
     @Override
     public void processElement(IndexRequest request, Context ctx, Collector<IndexRequest> out) {
+        if (request.switchToVersion > 0) {
+            return; // a control record: the encoder has switched; documents after it say so themselves
+        }
+        if (!request.encodeFailed && request.modelVersion != null
+                && !request.modelVersion.equals(assigner.modelVersion())) {
+            int version = IndexingBundle.versionNumber(request.modelVersion);
+            IdAssigner previous = assigner;
+            assigner = bundleSource.resolve(version).openAssigner();
+            active.set(version);
+            previous.close();
+        }
         if (request.encodeFailed) {
             RejectReason reason = request.encodeError != null && request.encodeError.startsWith(AsyncEncode.TIMEOUT_PREFIX)
                     ? RejectReason.ENCODE_TIMEOUT : RejectReason.ENCODE_FAILED;

@@ -8,6 +8,11 @@ import io.dsistream.schemas.indexing.IndexRequest;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -25,10 +30,15 @@ import java.util.List;
  *
  * <p>Every request completes: an encoder failure or a {@link #timeout} yields the request marked
  * {@code encodeFailed}, which {@link AssignId} dead-letters; the job never fails for it.
+ *
+ * <p>Hot swap: a model-update control record ({@code switchToVersion > 0}) goes through the same worker queue, so
+ * the documents queued before it are encoded by the old encoder and those after it by the new one; each request
+ * carries the version that encoded it. The active version is checkpointed ({@link ActiveModelVersion}).
  */
-public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> {
+public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncEncode.class);
 
     /** Prefix of {@link IndexRequest#encodeError} for a timed-out request. */
     public static final String TIMEOUT_PREFIX = "timeout: ";
@@ -37,7 +47,11 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> {
     private final int batchSize;
     private final long maxWaitMillis;
     private final int queueCapacity;
+    private final ActiveModelVersion active = new ActiveModelVersion();
     private transient TextEncoder encoder;
+    private transient String encoderVersion;
+    private transient Counter swaps;
+    private transient Counter swapFailures;
     private transient BatchingWorker<IndexRequest, IndexRequest> worker;
     private transient Counter timeouts;
 
@@ -54,9 +68,24 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> {
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        active.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        active.snapshot();
+    }
+
+    @Override
     public void open(OpenContext openContext) {
-        IndexingBundle bundle = bundleSource.resolve();
+        IndexingBundle bundle = active.version() > 0 ? bundleSource.resolve(active.version()) : bundleSource.resolve();
         encoder = bundle.openEncoder(batchSize);
+        encoderVersion = bundle.modelVersion();
+        active.set(bundle.manifest().version());
+        swaps = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_SWAPS);
+        swapFailures = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_SWAP_FAILURES);
+        getRuntimeContext().getMetricGroup().gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> encoderVersion);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         worker = new BatchingWorker<>("async-encode-" + subtask, this::encodeBatch, batchSize,
                 Duration.ofMillis(maxWaitMillis), queueCapacity);
@@ -66,23 +95,62 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> {
                 worker.batches() == 0 ? 0.0 : (double) worker.items() / worker.batches());
     }
 
+    /** Encodes the batch in order; a control record ends a segment and swaps the encoder for the next one. */
     private List<IndexRequest> encodeBatch(List<IndexRequest> batch) {
-        List<String> texts = new ArrayList<>(batch.size());
         List<IndexRequest> upserts = new ArrayList<>(batch.size());
         for (IndexRequest request : batch) {
-            if (request.op == DocumentOp.UPSERT) {
-                texts.add(encoderInput(request));
-                upserts.add(request);
+            if (request.switchToVersion > 0) {
+                encode(upserts);
+                upserts.clear();
+                swapTo(request.switchToVersion);
+                request.modelVersion = encoderVersion;
+            } else {
+                request.modelVersion = encoderVersion;
+                if (request.op == DocumentOp.UPSERT) {
+                    upserts.add(request);
+                }
             }
         }
-        if (!texts.isEmpty()) {
-            float[][] embeddings = encoder.embed(texts); // (B, H)
-            for (int i = 0; i < upserts.size(); i++) {
-                upserts.get(i).embedding = embeddings[i];
-                upserts.get(i).text = null;
-            }
-        }
+        encode(upserts);
         return batch;
+    }
+
+    private void encode(List<IndexRequest> upserts) {
+        if (upserts.isEmpty()) {
+            return;
+        }
+        List<String> texts = new ArrayList<>(upserts.size());
+        for (IndexRequest request : upserts) {
+            texts.add(encoderInput(request));
+        }
+        float[][] embeddings = encoder.embed(texts); // (B, H)
+        for (int i = 0; i < upserts.size(); i++) {
+            upserts.get(i).embedding = embeddings[i];
+            upserts.get(i).text = null;
+        }
+    }
+
+    /**
+     * Loads version {@code version}'s encoder on the worker thread; the old one is closed once replaced. A version
+     * that cannot be loaded is logged and counted, and the current one stays.
+     */
+    private void swapTo(int version) {
+        if (version == active.version()) {
+            return;
+        }
+        try {
+            IndexingBundle bundle = bundleSource.resolve(version);
+            TextEncoder previous = encoder;
+            encoder = bundle.openEncoder(batchSize);
+            encoderVersion = bundle.modelVersion();
+            active.set(version);
+            swaps.inc();
+            previous.close();
+        } catch (RuntimeException e) {
+            swapFailures.inc();
+            LOG.error("cannot switch the encoder to version {} of {}; staying on {}", version,
+                    bundleSource.modelName(), encoderVersion, e);
+        }
     }
 
     /** BEIR's convention for dense retrievers: title and text joined by a space. */
@@ -120,6 +188,7 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> {
         copy.sourceOffset = request.sourceOffset;
         copy.appendTs = request.appendTs;
         copy.documentTs = request.documentTs;
+        copy.switchToVersion = request.switchToVersion;
         copy.encodeFailed = true;
         copy.encodeError = error;
         return copy;

@@ -20,6 +20,23 @@ public final class DirectoryBundleSource implements ModelBundleSource {
         return IndexingBundle.open(Path.of(directory));
     }
 
+    /** This directory's bundle, which must be version {@code version}: a directory holds one version. */
+    @Override
+    public IndexingBundle resolve(int version) {
+        IndexingBundle bundle = resolve();
+        if (bundle.manifest().version() != version) {
+            throw new IllegalStateException("bundle directory " + directory + " holds version "
+                    + bundle.manifest().version() + " of " + bundle.manifest().name() + ", not version " + version
+                    + "; serve a registry to switch versions");
+        }
+        return bundle;
+    }
+
+    @Override
+    public String modelName() {
+        return resolve().manifest().name();
+    }
+
     @Override
     public String toString() {
         return directory;

@@ -28,6 +28,12 @@ public final class IndexingMetrics {
     public static final String BALANCE_GROUP = "balance";
     /** Gauge: the model bundle version the IDs come from. */
     public static final String MODEL_VERSION = "modelVersion";
+    /** Counter: model versions switched to after a model-update event. */
+    public static final String MODEL_SWAPS = "modelSwaps";
+    /** Counter: model-update events whose version could not be loaded (the operator stays on its version). */
+    public static final String MODEL_SWAP_FAILURES = "modelSwapFailures";
+    /** Counter: model-update events for another model name, ignored. */
+    public static final String MODEL_UPDATES_IGNORED = "modelUpdatesIgnored";
     /** Counter: index-health reports emitted. */
     public static final String HEALTH_REPORTS = "healthReports";
 

@@ -9,8 +9,14 @@ import java.io.Serializable;
  * bundle itself is loaded on the task manager. A trained ASI bundle plugs in by being published to the registry
  * (or by another implementation of this interface).
  */
-@FunctionalInterface
 public interface ModelBundleSource extends Serializable {
 
+    /** The bundle to serve when no version has been chosen yet (the newest). */
     IndexingBundle resolve();
+
+    /** Version {@code version} of the same model, for a model-update event or a restore. */
+    IndexingBundle resolve(int version);
+
+    /** The name of the model served; model-update events for other names are ignored. */
+    String modelName();
 }

@@ -5,7 +5,7 @@ import io.dsistream.models.serving.IndexingBundle;
 
 import java.nio.file.Path;
 
-/** The newest version of a named model in a registry directory, read when the operator opens. */
+/** A named model in a registry directory: its newest version when the operator opens, or a version asked for. */
 public final class RegistryBundleSource implements ModelBundleSource {
 
     private static final long serialVersionUID = 1L;
@@ -24,6 +24,17 @@ public final class RegistryBundleSource implements ModelBundleSource {
         return IndexingBundle.latest(registry, modelName).orElseThrow(() -> new IllegalStateException(
                 "model registry " + registryDirectory + " holds no version of model '" + modelName
                         + "': publish one (dsi demo bootstraps version 1) before starting the indexing job"));
+    }
+
+    @Override
+    public IndexingBundle resolve(int version) {
+        ModelRegistry registry = new ModelRegistry(Path.of(registryDirectory));
+        return IndexingBundle.open(registry.bundleDirectory(modelName, version));
+    }
+
+    @Override
+    public String modelName() {
+        return modelName;
     }
 
     @Override

@@ -5,11 +5,19 @@ import io.dsistream.models.retrieval.QueryPlan;
 import io.dsistream.models.retrieval.StreamingRetrievalOptions;
 import io.dsistream.models.serving.BatchingWorker;
 import io.dsistream.models.serving.RetrievalModel;
+import io.dsistream.models.serving.IndexingBundle;
+import io.dsistream.operators.indexing.ActiveModelVersion;
+import io.dsistream.operators.indexing.IndexingMetrics;
 import io.dsistream.operators.indexing.ModelBundleSource;
 import io.dsistream.schemas.query.QueryRequest;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
@@ -27,17 +35,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * encoder pass per batch, then the decoder's beam search and the quantizer's best IDs per query
  * ({@link io.dsistream.models.retrieval.QueryPlanner}). Every query completes: a failure or a {@link #timeout}
  * yields it marked {@code failed}, answered empty and partial downstream; the job never fails for it.
+ *
+ * <p>Hot swap: a model-update control record ({@code switchToVersion > 0}) goes through the worker queue like a
+ * query, so queries queued before it are planned, and answered, on the version they started with and those after
+ * it on the new one. The active version is checkpointed, so a restart resumes on it.
  */
-public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest> {
+public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncRetrieve.class);
 
     private final ModelBundleSource bundleSource;
     private final StreamingRetrievalOptions options;
     private final int batchSize;
     private final long maxWaitMillis;
     private final int queueCapacity;
+    private final ActiveModelVersion active = new ActiveModelVersion();
     private transient RetrievalModel model;
+    private transient Counter swaps;
+    private transient Counter swapFailures;
     private transient BatchingWorker<QueryRequest, QueryRequest> worker;
     private transient AtomicInteger inFlight;
     private transient Counter failures;
@@ -58,8 +74,20 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        active.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        active.snapshot();
+    }
+
+    @Override
     public void open(OpenContext openContext) {
-        model = bundleSource.resolve().openRetrieval(options, batchSize);
+        IndexingBundle bundle = active.version() > 0 ? bundleSource.resolve(active.version()) : bundleSource.resolve();
+        model = bundle.openRetrieval(options, batchSize);
+        active.set(bundle.manifest().version());
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         worker = new BatchingWorker<>("async-retrieve-" + subtask, this::planBatch, batchSize,
                 Duration.ofMillis(maxWaitMillis), queueCapacity);
@@ -69,11 +97,51 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
         candidates = metrics.histogram(QueryMetrics.CANDIDATES,
                 new DescriptiveStatisticsHistogram(QueryMetrics.HISTOGRAM_WINDOW));
         metrics.gauge(QueryMetrics.QUEUE_OCCUPANCY, (Gauge<Integer>) inFlight::get);
-        String version = model.modelVersion();
-        metrics.gauge(io.dsistream.operators.indexing.IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> version);
+        swaps = metrics.counter(IndexingMetrics.MODEL_SWAPS);
+        swapFailures = metrics.counter(IndexingMetrics.MODEL_SWAP_FAILURES);
+        metrics.gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> model.modelVersion());
     }
 
+    /** Plans the batch in order; a control record ends a segment and swaps the model for the next one. */
     private List<QueryRequest> planBatch(List<QueryRequest> batch) {
+        List<QueryRequest> segment = new ArrayList<>(batch.size());
+        for (QueryRequest request : batch) {
+            if (request.switchToVersion > 0) {
+                plan(segment);
+                segment.clear();
+                swapTo(request.switchToVersion);
+                request.modelVersion = model.modelVersion();
+            } else {
+                segment.add(request);
+            }
+        }
+        plan(segment);
+        return batch;
+    }
+
+    /** Loads version {@code version}; one that cannot be loaded is logged and counted, and the current one stays. */
+    private void swapTo(int version) {
+        if (version == active.version()) {
+            return;
+        }
+        try {
+            RetrievalModel next = bundleSource.resolve(version).openRetrieval(options, batchSize);
+            RetrievalModel previous = model;
+            model = next;
+            active.set(version);
+            swaps.inc();
+            previous.close();
+        } catch (RuntimeException e) {
+            swapFailures.inc();
+            LOG.error("cannot switch retrieval to version {} of {}; staying on {}", version,
+                    bundleSource.modelName(), model.modelVersion(), e);
+        }
+    }
+
+    private void plan(List<QueryRequest> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
         List<String> texts = new ArrayList<>(batch.size());
         for (QueryRequest request : batch) {
             texts.add(request.text);
@@ -96,7 +164,6 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
             request.codesPerPosition = model.planner().vocabulary().codesPerPosition();
             candidates.update(n);
         }
-        return batch;
     }
 
     @Override
@@ -122,6 +189,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     /** A copy marked failed: the worker may still be writing into the original. */
     private QueryRequest failed(QueryRequest request, String error) {
         QueryRequest copy = new QueryRequest(request.queryId, request.text, request.k, request.receivedAtMillis);
+        copy.switchToVersion = request.switchToVersion;
         copy.modelVersion = model.modelVersion();
         copy.failed = true;
         copy.error = error;

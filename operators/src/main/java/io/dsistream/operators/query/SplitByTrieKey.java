@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Splits a planned query into one {@link LeafQuery} per trie key its candidate leaves fall under, so each part is
  * answered where that subtree's state lives, and sends the {@link QueryHeader} (how many parts to wait for) to
- * {@link #HEADERS}. A failed plan sends no parts and a failed header. Stateless.
+ * {@link #HEADERS}. A failed plan sends no parts and a failed header; a model-update control record stops here.
+ * Stateless.
  */
 public class SplitByTrieKey extends ProcessFunction<QueryRequest, LeafQuery> {
 
@@ -36,6 +37,9 @@ public class SplitByTrieKey extends ProcessFunction<QueryRequest, LeafQuery> {
 
     @Override
     public void processElement(QueryRequest request, Context ctx, Collector<LeafQuery> out) {
+        if (request.switchToVersion > 0) {
+            return; // a model-update control record: the planner has switched, nothing to answer
+        }
         QueryHeader header = new QueryHeader();
         header.queryId = request.queryId;
         header.text = request.text;

@@ -8,6 +8,7 @@ import io.dsistream.operators.indexing.DeadLetters;
 import io.dsistream.operators.indexing.IdPrefixKey;
 import io.dsistream.operators.indexing.ModelBundleSource;
 import io.dsistream.operators.indexing.NormalizeText;
+import io.dsistream.operators.indexing.ParseModelUpdates;
 import io.dsistream.operators.indexing.ParseDocuments;
 import io.dsistream.operators.indexing.TrieIndex;
 import io.dsistream.operators.indexing.UpsertDelete;
@@ -19,6 +20,7 @@ import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
 import io.dsistream.schemas.DocumentParser;
 import io.dsistream.schemas.EnrichedQueryRecord;
+import io.dsistream.schemas.ModelUpdateRecord;
 import io.dsistream.schemas.QueryParser;
 import io.dsistream.schemas.query.LeafHits;
 import io.dsistream.schemas.query.LeafQuery;
@@ -50,6 +52,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Indexing: documents → parse and validate → normalise → AsyncEncode → AssignId → keyBy(document id)
  *       upsert/delete → keyBy(ID prefix) TrieIndex → assignments; leaf size changes → BalanceMonitor (parallelism
  *       1) → index-health.</li>
+ *   <li>Model updates: {@code {model, version}} events → broadcast, in order with the records, to AsyncEncode,
+ *       AssignId and AsyncRetrieve, which switch to that version of the model (hot swap; the active version is in
+ *       checkpointed state).</li>
  *   <li>Queries: queries → parse and validate → AsyncRetrieve (encoder, decoder beam, quantizer IDs) → split by trie
  *       key → keyBy(ID prefix) TrieIndex's second input (leaf lookup with back-off) → keyBy(query id) Gather (top k
  *       of all parts, partial on timeout) → enriched-queries.</li>
@@ -68,11 +73,13 @@ public final class IndexingJob {
 
     /** The job's sources and sinks. */
     public record Connectors(Source<SourceDocument, ?, ?> documents, Source<SourceDocument, ?, ?> queries,
-                             Sink<AssignmentRecord> assignments, Sink<EnrichedQueryRecord> answers,
-                             Sink<DeadLetterRecord> deadLetters, Sink<String> indexHealth) {
+                             Source<SourceDocument, ?, ?> modelUpdates, Sink<AssignmentRecord> assignments,
+                             Sink<EnrichedQueryRecord> answers, Sink<DeadLetterRecord> deadLetters,
+                             Sink<String> indexHealth) {
         public Connectors {
             Objects.requireNonNull(documents, "documents");
             Objects.requireNonNull(queries, "queries");
+            Objects.requireNonNull(modelUpdates, "modelUpdates");
             Objects.requireNonNull(assignments, "assignments");
             Objects.requireNonNull(answers, "answers");
             Objects.requireNonNull(deadLetters, "deadLetters");
@@ -111,7 +118,16 @@ public final class IndexingJob {
                 .map(new NormalizeText(settings.augmentations(), settings.maxTextChars()))
                 .returns(IndexRequest.class)
                 .uid(OperatorUids.NORMALIZE).name("normalize");
-        DataStream<IndexRequest> encoded = AsyncDataStream.unorderedWait(normalized,
+        // Model-update events reach every subtask of the model operators, in order with the records around them.
+        SingleOutputStreamOperator<ModelUpdateRecord> updates = env
+                .fromSource(io.modelUpdates(), WatermarkStrategy.noWatermarks(), "model-updates")
+                .uid(OperatorUids.MODEL_UPDATES_SOURCE)
+                .process(new ParseModelUpdates(model.modelName()), TypeInformation.of(ModelUpdateRecord.class))
+                .uid(OperatorUids.PARSE_MODEL_UPDATES).name("parse model updates");
+        DataStream<IndexRequest> documentsAndControls = normalized.union(updates.broadcast()
+                .map(ParseModelUpdates.toDocumentControl()).returns(IndexRequest.class)
+                .uid(OperatorUids.DOCUMENT_CONTROLS).name("model update (documents)"));
+        DataStream<IndexRequest> encoded = AsyncDataStream.unorderedWait(documentsAndControls,
                         new AsyncEncode(model, settings.encodeBatchSize(), settings.encodeMaxWait(),
                                 Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2),
                         settings.encodeTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.encodeCapacity())
@@ -133,7 +149,10 @@ public final class IndexingJob {
                 .fromSource(io.queries(), WatermarkStrategy.noWatermarks(), "queries").uid(OperatorUids.QUERIES_SOURCE)
                 .process(new ParseQueries(new QueryParser()), TypeInformation.of(QueryRequest.class))
                 .uid(OperatorUids.PARSE_QUERIES).name("parse queries");
-        SingleOutputStreamOperator<LeafQuery> leafQueries = AsyncDataStream.unorderedWait(parsedQueries,
+        DataStream<QueryRequest> queriesAndControls = parsedQueries.union(updates.broadcast()
+                .map(ParseModelUpdates.toQueryControl()).returns(QueryRequest.class)
+                .uid(OperatorUids.QUERY_CONTROLS).name("model update (queries)"));
+        SingleOutputStreamOperator<LeafQuery> leafQueries = AsyncDataStream.unorderedWait(queriesAndControls,
                         new AsyncRetrieve(model, query.retrieval(), query.batchSize(), query.maxWait(),
                                 Math.max(query.capacity(), query.batchSize()) * 2),
                         query.timeout().toMillis(), TimeUnit.MILLISECONDS, query.capacity())
@@ -164,7 +183,7 @@ public final class IndexingJob {
 
         parsed.getSideOutput(DeadLetters.TAG)
                 .union(assigned.getSideOutput(DeadLetters.TAG), changes.getSideOutput(DeadLetters.TAG),
-                        parsedQueries.getSideOutput(DeadLetters.TAG))
+                        parsedQueries.getSideOutput(DeadLetters.TAG), updates.getSideOutput(DeadLetters.TAG))
                 .sinkTo(io.deadLetters()).uid(OperatorUids.DEAD_LETTERS_SINK).name("dead-letters");
     }
 

@@ -22,8 +22,11 @@ public final class IndexingTopics {
      */
     public static final String ENRICHED_QUERIES = "enriched-queries";
 
+    /** Input: {@code {model, version}}: serve that version of the model from the registry (hot swap). */
+    public static final String MODEL_UPDATES = "model-updates";
+
     public static final List<String> ALL = List.of(DOCUMENTS, ASSIGNMENTS, DEAD_LETTERS, INDEX_HEALTH, QUERIES,
-            ENRICHED_QUERIES);
+            ENRICHED_QUERIES, MODEL_UPDATES);
 
     private IndexingTopics() {
     }

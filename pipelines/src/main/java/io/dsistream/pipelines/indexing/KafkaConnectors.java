@@ -60,8 +60,8 @@ public final class KafkaConnectors {
     }
 
     /**
-     * Every source and sink of the job on the default topics ({@link IndexingTopics}): the documents and queries
-     * sources from the earliest offsets (unbounded), the assignments, answers and dead-letter sinks with
+     * Every source and sink of the job on the default topics ({@link IndexingTopics}): the documents, queries and
+     * model-updates sources from the earliest offsets (unbounded), the assignments, answers and dead-letter sinks with
      * {@code guarantee} (transactional ids under {@code transactionalIdPrefix}), the health sink at least once.
      */
     public static IndexingJob.Connectors forJob(String bootstrapServers, DeliveryGuarantee guarantee,
@@ -69,6 +69,7 @@ public final class KafkaConnectors {
         return new IndexingJob.Connectors(
                 documentsSource(bootstrapServers, IndexingTopics.DOCUMENTS, "dsi-indexer", false),
                 queriesSource(bootstrapServers, IndexingTopics.QUERIES, "dsi-queries", false),
+                queriesSource(bootstrapServers, IndexingTopics.MODEL_UPDATES, "dsi-model-updates", false),
                 assignmentsSink(bootstrapServers, IndexingTopics.ASSIGNMENTS, guarantee, transactionalIdPrefix),
                 answersSink(bootstrapServers, IndexingTopics.ENRICHED_QUERIES, guarantee, transactionalIdPrefix),
                 deadLettersSink(bootstrapServers, IndexingTopics.DEAD_LETTERS, guarantee, transactionalIdPrefix),

@@ -99,6 +99,7 @@ class IndexingJobITCase {
         return new IndexingJob(new IndexingJob.Connectors(
                 KafkaConnectors.documentsSource(servers, name + "-documents", name + "-indexer", false),
                 KafkaConnectors.queriesSource(servers, name + "-queries", name + "-queries", false),
+                KafkaConnectors.queriesSource(servers, name + "-model-updates", name + "-updates", false),
                 KafkaConnectors.assignmentsSink(servers, name + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, name),
                 KafkaConnectors.answersSink(servers, name + "-answers", DeliveryGuarantee.EXACTLY_ONCE, name),
                 KafkaConnectors.deadLettersSink(servers, name + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, name),
@@ -108,7 +109,7 @@ class IndexingJobITCase {
 
     private static void createTopics(String name) {
         broker.createTopics(2, name + "-documents", name + "-assignments", name + "-dead-letters", name + "-health",
-                name + "-queries", name + "-answers");
+                name + "-queries", name + "-answers", name + "-model-updates");
     }
 
     /**

@@ -154,7 +154,7 @@ class QueryPathITCase {
     @Test
     void interleavedQueriesAreAnsweredOnceFromTheLiveTrieAndEqualTheOfflineAnswers() throws Exception {
         broker.createTopics(2, NAME + "-documents", NAME + "-assignments", NAME + "-dead-letters", NAME + "-health",
-                NAME + "-queries", NAME + "-answers");
+                NAME + "-queries", NAME + "-answers", NAME + "-model-updates");
         InMemoryReporter reporter = InMemoryReporter.createWithRetainedMetrics();
         Configuration conf = IndexingEnvironment.configuration(workDir.resolve("state"), Duration.ofSeconds(1));
         conf.set(IndexingJobOptions.ENCODE_BATCH_SIZE, 16);
@@ -169,6 +169,7 @@ class QueryPathITCase {
         IndexingJob job = new IndexingJob(new IndexingJob.Connectors(
                 KafkaConnectors.documentsSource(servers, NAME + "-documents", NAME + "-indexer", false),
                 KafkaConnectors.queriesSource(servers, NAME + "-queries", NAME + "-queries", false),
+                KafkaConnectors.queriesSource(servers, NAME + "-model-updates", NAME + "-updates", false),
                 KafkaConnectors.assignmentsSink(servers, NAME + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, NAME),
                 KafkaConnectors.answersSink(servers, NAME + "-answers", DeliveryGuarantee.EXACTLY_ONCE, NAME),
                 KafkaConnectors.deadLettersSink(servers, NAME + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, NAME),

@@ -32,6 +32,11 @@ public class IndexRequest {
     public String modelVersion;
     /** True when encoding timed out or failed; such a request is dead-lettered. */
     public boolean encodeFailed;
+    /**
+     * When &gt; 0 this is not a document but a model-update control record: serve version N of the model from here
+     * on. It travels in order with the documents through the encoder and ID assignment, then stops.
+     */
+    public int switchToVersion;
     public String encodeError;
 
     public IndexRequest() {

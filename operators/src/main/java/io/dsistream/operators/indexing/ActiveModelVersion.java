@@ -1,0 +1,46 @@
+package io.dsistream.operators.indexing;
+
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The model version an operator serves, kept in its checkpointed operator state (union list state: after a restore
+ * every subtask resumes on the newest version any subtask served), so a restart comes back on the version that
+ * was active, not on whatever the registry holds newest by then. 0 means none chosen yet.
+ */
+public final class ActiveModelVersion implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient ListState<Integer> state;
+    private volatile int version;
+
+    /** Reads the restored version, if any. */
+    public void initialize(FunctionInitializationContext context) throws Exception {
+        state = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("active-model-version", Types.INT));
+        int restored = 0;
+        for (Integer v : state.get()) {
+            restored = Math.max(restored, v);
+        }
+        version = restored;
+    }
+
+    /** The version to serve, 0 when the operator starts fresh (then: the newest). */
+    public int version() {
+        return version;
+    }
+
+    public void set(int newVersion) {
+        version = newVersion;
+    }
+
+    public void snapshot() throws Exception {
+        state.update(version > 0 ? List.of(version) : List.of());
+    }
+}

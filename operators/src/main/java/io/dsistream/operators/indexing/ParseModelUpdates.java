@@ -1,0 +1,73 @@
+package io.dsistream.operators.indexing;
+
+import io.dsistream.schemas.DeadLetterRecord;
+import io.dsistream.schemas.ModelUpdateParser;
+import io.dsistream.schemas.ModelUpdateRecord;
+import io.dsistream.schemas.ParseOutcome;
+import io.dsistream.schemas.indexing.IndexRequest;
+import io.dsistream.schemas.indexing.SourceDocument;
+import io.dsistream.schemas.query.QueryRequest;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Reads model-update events ({@code {"model", "version"}}): bad records go to {@link DeadLetters#TAG}, events for
+ * another model name are counted and ignored, the rest go on to be broadcast to the model operators as control
+ * records ({@link #toDocumentControl()}, {@link #toQueryControl()}). Stateless.
+ */
+public class ParseModelUpdates extends ProcessFunction<SourceDocument, ModelUpdateRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String modelName;
+    private transient DeadLetters deadLetters;
+    private transient Counter ignored;
+
+    /** @param modelName the model the job serves */
+    public ParseModelUpdates(String modelName) {
+        this.modelName = modelName;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        deadLetters = new DeadLetters(getRuntimeContext().getMetricGroup());
+        ignored = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_UPDATES_IGNORED);
+    }
+
+    @Override
+    public void processElement(SourceDocument source, Context ctx, Collector<ModelUpdateRecord> out) {
+        ParseOutcome<ModelUpdateRecord> outcome = new ModelUpdateParser().parse(source.raw);
+        if (!outcome.isAccepted()) {
+            deadLetters.count(outcome.reason());
+            ctx.output(DeadLetters.TAG, DeadLetterRecord.of(source.topic, source.partition, source.offset, source.raw,
+                    outcome.reason(), outcome.message(), System.currentTimeMillis()));
+            return;
+        }
+        if (!outcome.record().model.equals(modelName)) {
+            ignored.inc();
+            return;
+        }
+        out.collect(outcome.record());
+    }
+
+    /** The event as a control record of the documents path. */
+    public static MapFunction<ModelUpdateRecord, IndexRequest> toDocumentControl() {
+        return update -> {
+            IndexRequest control = new IndexRequest();
+            control.switchToVersion = update.version;
+            return control;
+        };
+    }
+
+    /** The event as a control record of the queries path. */
+    public static MapFunction<ModelUpdateRecord, QueryRequest> toQueryControl() {
+        return update -> {
+            QueryRequest control = new QueryRequest();
+            control.switchToVersion = update.version;
+            return control;
+        };
+    }
+}
