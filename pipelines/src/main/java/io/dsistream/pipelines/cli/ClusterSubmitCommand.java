@@ -8,6 +8,7 @@ import io.dsistream.models.serving.IndexingBundle;
 import io.dsistream.pipelines.cluster.ClusterJobMain;
 import io.dsistream.pipelines.cluster.ClusterJobOptions;
 import io.dsistream.pipelines.cluster.FlinkRestClient;
+import io.dsistream.pipelines.cluster.IndexingTopicsAdmin;
 import io.dsistream.pipelines.cluster.JobJar;
 import io.dsistream.pipelines.cluster.StandaloneCluster;
 import io.dsistream.pipelines.indexing.BundleBootstrap;
@@ -78,6 +79,12 @@ final class ClusterSubmitCommand implements Callable<Integer> {
             description = "Job parallelism; 0: the cluster's parallelism.default (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--create-topics", defaultValue = "0", paramLabel = "PARTITIONS",
+            description = "First create the indexing topics that do not exist yet, with this many partitions "
+                    + "(replication 1); 0: leave topics alone (default: ${DEFAULT-VALUE}). The compose submitter "
+                    + "uses it.")
+    int createTopics;
+
     @Option(names = {"-D", "--option"}, paramLabel = "KEY=VALUE",
             description = "A job option passed as a program argument, e.g. -D dsi.indexing.encode.batch-size=16.")
     Map<String, String> options;
@@ -120,6 +127,12 @@ final class ClusterSubmitCommand implements Callable<Integer> {
         }
         if (options != null) {
             options.forEach((k, v) -> args.addAll(List.of("--" + k, v)));
+        }
+        if (createTopics > 0) {
+            if (servers == null) {
+                throw new IllegalArgumentException("--create-topics needs --bootstrap-servers");
+            }
+            System.err.println("topics created: " + IndexingTopicsAdmin.createMissing(servers, createTopics));
         }
         long t0 = System.nanoTime();
         String jarId = rest.uploadJar(jar);
