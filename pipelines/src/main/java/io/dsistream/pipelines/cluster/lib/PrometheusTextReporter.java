@@ -126,7 +126,10 @@ public final class PrometheusTextReporter implements MetricReporter {
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
-        String scope = LogicalScopeProvider.castFrom(group).getLogicalScope(FILTER, '_');
+        if (!(group instanceof LogicalScopeProvider provider)) {
+            return; // not a runtime group (a test's unregistered one): it has no logical scope to name a series by
+        }
+        String scope = provider.getLogicalScope(FILTER, '_');
         String name = "flink_" + scope + "_" + FILTER.filterCharacters(metricName);
         StringBuilder labels = new StringBuilder();
         for (Map.Entry<String, String> variable : new TreeMap<>(group.getAllVariables()).entrySet()) {
