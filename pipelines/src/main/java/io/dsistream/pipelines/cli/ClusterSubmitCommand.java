@@ -107,8 +107,7 @@ final class ClusterSubmitCommand implements Callable<Integer> {
             }
         } else {
             rest = new FlinkRestClient(restUrl);
-            Path classes = io.dsistream.pipelines.cluster.StandaloneCluster.Settings.defaults(workDir)
-                    .pipelinesClasses();
+            Path classes = StandaloneCluster.Settings.defaults(workDir).pipelinesClasses();
             jar = JobJar.write(classes, classes.toAbsolutePath().getParent().resolve("lib"),
                     Files.createTempDirectory("dsi-job").resolve("dsi-job.jar"));
             if ("latest".equals(savepoint)) {

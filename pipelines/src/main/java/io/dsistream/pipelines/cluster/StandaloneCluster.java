@@ -24,15 +24,19 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -222,7 +226,7 @@ public final class StandaloneCluster {
                     settings.taskSlots(), work.resolve("log"));
 
             cluster.awaitSlots(settings.taskSlots(), settings.startTimeout());
-            state.setProperty("started.seconds", String.format(java.util.Locale.ROOT, "%.1f",
+            state.setProperty("started.seconds", String.format(Locale.ROOT, "%.1f",
                     (System.nanoTime() - t0) / 1e9));
             cluster.writeStateFiles();
             if (settings.attached()) {
@@ -361,7 +365,7 @@ public final class StandaloneCluster {
                 handle.destroyForcibly();
                 gone = awaitExit(handle, Duration.ofSeconds(10));
             }
-            report.add(String.format(java.util.Locale.ROOT, "%s (pid %d): %s in %.1f s", name, pid,
+            report.add(String.format(Locale.ROOT, "%s (pid %d): %s in %.1f s", name, pid,
                     gone ? "stopped" : "STILL RUNNING after SIGKILL", (System.nanoTime() - t0) / 1e9));
         }
         if (attachedBroker != null) {
@@ -378,12 +382,10 @@ public final class StandaloneCluster {
         try {
             handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return !handle.isAlive();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return !handle.isAlive();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return !handle.isAlive();
         }
     }
@@ -525,8 +527,8 @@ public final class StandaloneCluster {
         try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             state.store(out, "dsi cluster: the processes and endpoints of the running cluster");
         }
-        Files.move(tmp, workDirectory.resolve(STATE_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, workDirectory.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void deleteStateFiles() {
