@@ -28,6 +28,11 @@ public final class IndexingMetrics {
     public static final String BALANCE_GROUP = "balance";
     /** Gauge: the model bundle version the IDs come from. */
     public static final String MODEL_VERSION = "modelVersion";
+    /**
+     * Gauge: the number N of the model version {@code name/vN} (0 before the first document). Prometheus carries only
+     * numbers: its reporter cannot export the {@link #MODEL_VERSION} string.
+     */
+    public static final String MODEL_VERSION_NUMBER = "modelVersionNumber";
     /** Counter: index-health reports emitted. */
     public static final String HEALTH_REPORTS = "healthReports";
 
