@@ -40,10 +40,7 @@ public final class ClusterJobMain {
         build(options).execute(env);
     }
 
-    /**
-     * The job for these options. The query path (queries → enriched-queries) joins here once the retrieval job
-     * exists, so that a cluster runs one job with both.
-     */
+    /** The job for these options: indexing and the query path in one job, over one trie. */
     public static IndexingJob build(Configuration options) {
         String servers = options.getOptional(ClusterJobOptions.BOOTSTRAP_SERVERS).orElseThrow(() ->
                 new IllegalArgumentException("option " + ClusterJobOptions.BOOTSTRAP_SERVERS.key()
@@ -56,14 +53,18 @@ public final class ClusterJobMain {
             throw new IllegalArgumentException("option " + IndexingJobOptions.REGISTRY.key() + " must be an absolute "
                     + "path that every TaskManager sees (a shared volume), got '" + registry + "'");
         }
-        return new IndexingJob(
-                KafkaConnectors.documentsSource(servers, options.get(ClusterJobOptions.DOCUMENTS_TOPIC),
-                        options.get(ClusterJobOptions.GROUP_ID), false),
+        String group = options.get(ClusterJobOptions.GROUP_ID);
+        return new IndexingJob(new IndexingJob.Connectors(
+                KafkaConnectors.documentsSource(servers, options.get(ClusterJobOptions.DOCUMENTS_TOPIC), group, false),
+                KafkaConnectors.queriesSource(servers, options.get(ClusterJobOptions.QUERIES_TOPIC), group + "-queries",
+                        false),
                 KafkaConnectors.assignmentsSink(servers, options.get(ClusterJobOptions.ASSIGNMENTS_TOPIC), guarantee,
+                        prefix),
+                KafkaConnectors.answersSink(servers, options.get(ClusterJobOptions.ENRICHED_QUERIES_TOPIC), guarantee,
                         prefix),
                 KafkaConnectors.deadLettersSink(servers, options.get(ClusterJobOptions.DEAD_LETTERS_TOPIC), guarantee,
                         prefix),
-                KafkaConnectors.healthSink(servers, options.get(ClusterJobOptions.INDEX_HEALTH_TOPIC)),
+                KafkaConnectors.healthSink(servers, options.get(ClusterJobOptions.INDEX_HEALTH_TOPIC))),
                 settings, new RegistryBundleSource(registry, settings.modelName()));
     }
 

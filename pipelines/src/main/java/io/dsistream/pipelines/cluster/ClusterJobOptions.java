@@ -29,6 +29,12 @@ public final class ClusterJobOptions {
     public static final ConfigOption<String> INDEX_HEALTH_TOPIC = ConfigOptions.key("dsi.kafka.topic.index-health")
             .stringType().defaultValue(IndexingTopics.INDEX_HEALTH).withDescription("Output topic of balance reports.");
 
+    public static final ConfigOption<String> QUERIES_TOPIC = ConfigOptions.key("dsi.kafka.topic.queries")
+            .stringType().defaultValue(IndexingTopics.QUERIES).withDescription("Input topic of queries.");
+
+    public static final ConfigOption<String> ENRICHED_QUERIES_TOPIC = ConfigOptions.key("dsi.kafka.topic.enriched-queries")
+            .stringType().defaultValue(IndexingTopics.ENRICHED_QUERIES).withDescription("Output topic of answers.");
+
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("dsi.kafka.group-id")
             .stringType().defaultValue("dsi-indexer")
             .withDescription("Consumer group of the documents source (offsets live in checkpoints; the group only "

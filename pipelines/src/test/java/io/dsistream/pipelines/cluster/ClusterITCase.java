@@ -10,6 +10,9 @@ import io.dsistream.pipelines.indexing.BundleBootstrap;
 import io.dsistream.pipelines.indexing.DocumentsProducer;
 import io.dsistream.pipelines.indexing.IndexingJob;
 import io.dsistream.pipelines.indexing.IndexingTopics;
+import io.dsistream.models.eval.BeirQuery;
+import io.dsistream.schemas.EnrichedQueryRecord;
+import io.dsistream.schemas.QueryRecord;
 import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DocumentRecord;
 import io.dsistream.schemas.WireJson;
@@ -55,6 +58,7 @@ class ClusterITCase {
     private static final int SECOND = 80;
     private static final int THIRD = 40;
     private static final Duration COMMIT_TIMEOUT = Duration.ofMinutes(4);
+    private static final int QUERIES_PER_PHASE = 10;
 
     @TempDir
     Path workDir;
@@ -69,8 +73,10 @@ class ClusterITCase {
         StandaloneCluster.Settings settings = StandaloneCluster.Settings.defaults(workDir.resolve("cluster"))
                 .withBuild(target.resolve("dsi.jar"), target.resolve("lib"))
                 .withAttached(true);
-        List<BeirDocument> corpus = BeirDataset.load(Path.of(System.getProperty("dsi.shared.dir"), "data", "scifact"))
-                .corpus().subList(0, FIRST + SECOND + THIRD);
+        BeirDataset scifact = BeirDataset.load(Path.of(System.getProperty("dsi.shared.dir"), "data", "scifact"));
+        List<BeirDocument> corpus = scifact.corpus().subList(0, FIRST + SECOND + THIRD);
+        List<BeirQuery> queries = scifact.queries("test").subList(0, 3 * QUERIES_PER_PHASE);
+        List<String> sentQueries = new ArrayList<>();
 
         StandaloneCluster cluster = StandaloneCluster.start(settings, System.out);
         Map<String, Long> pids = cluster.pids();
@@ -99,6 +105,8 @@ class ClusterITCase {
             send(cluster, corpus.subList(0, FIRST));
             assertExactlyOnce(committed(cluster, FIRST), corpus.subList(0, FIRST));
             phase(FIRST + " documents committed exactly once");
+            askAndAwait(cluster, "a", queries.subList(0, QUERIES_PER_PHASE), sentQueries);
+            phase(QUERIES_PER_PHASE + " queries answered");
 
             String savepoint = rest.stopWithSavepoint(first, null, Duration.ofMinutes(3));
             rest.awaitState(first, "FINISHED", Duration.ofMinutes(1));
@@ -111,6 +119,8 @@ class ClusterITCase {
             send(cluster, corpus.subList(FIRST, FIRST + SECOND));
             assertExactlyOnce(committed(cluster, FIRST + SECOND), corpus.subList(0, FIRST + SECOND));
             phase(SECOND + " more committed; all " + (FIRST + SECOND) + " exactly once across the restart");
+            askAndAwait(cluster, "b", queries.subList(QUERIES_PER_PHASE, 2 * QUERIES_PER_PHASE), sentQueries);
+            phase(QUERIES_PER_PHASE + " queries answered by the resubmitted job");
 
             rest.cancel(second);
             rest.awaitState(second, "CANCELED", Duration.ofMinutes(1));
@@ -123,8 +133,11 @@ class ClusterITCase {
             assertExactlyOnce(committed(cluster, corpus.size()), corpus);
             phase(THIRD + " more committed by the third job (encoder loaded again in a new class loader)");
 
-            // QUERIES: once the query path (queries → enriched-queries) is part of ClusterJobMain, stream the SciFact
-            // test queries here after each phase and check that every query is answered exactly once.
+            askAndAwait(cluster, "c", queries.subList(2 * QUERIES_PER_PHASE, 3 * QUERIES_PER_PHASE), sentQueries);
+            Map<String, Integer> answers = answerCounts(cluster, sentQueries, Duration.ofSeconds(3));
+            assertEquals(sentQueries.size(), answers.size(), "every query answered: " + answers);
+            answers.forEach((id, n) -> assertEquals(1, n, "query " + id + " answered exactly once"));
+            phase(sentQueries.size() + " queries over three jobs, each answered exactly once");
 
             String log = Files.readString(cluster.workDirectory().resolve("log").resolve("taskmanager.log"));
             assertFalse(log.contains("UnsatisfiedLinkError"), "a native library failed to load on resubmission");
@@ -151,6 +164,57 @@ class ClusterITCase {
         phase("cluster down, no process left");
         timings.put("total", (System.nanoTime() - testStart) / 1e9);
         System.out.println("ClusterITCase timings (s): " + timings);
+    }
+
+    /** Sends the queries under ids {@code <prefix>-<query id>} and waits until each is answered (committed). */
+    private static void askAndAwait(StandaloneCluster cluster, String prefix, List<BeirQuery> queries,
+                                    List<String> sent) throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DocumentsProducer producer = new DocumentsProducer(cluster.bootstrapServers(), IndexingTopics.QUERIES)) {
+            for (BeirQuery query : queries) {
+                String id = prefix + "-" + query.id();
+                producer.sendRaw(id, WireJson.toBytes(new QueryRecord(id, query.text(), 10, null, false)));
+                ids.add(id);
+            }
+            producer.flush();
+        }
+        sent.addAll(ids);
+        Map<String, Integer> answered = answerCounts(cluster, ids, Duration.ZERO);
+        assertTrue(answered.keySet().containsAll(ids), "answered " + answered.keySet() + " of " + ids);
+    }
+
+    /**
+     * How often each of {@code ids} was answered (committed answers, read from the start of the topic) once all of
+     * them are in or {@link #COMMIT_TIMEOUT} passed, then {@code settle} longer so that a duplicate would show.
+     */
+    private static Map<String, Integer> answerCounts(StandaloneCluster cluster, List<String> ids, Duration settle)
+            throws IOException {
+        Map<String, Integer> counts = new HashMap<>();
+        List<byte[]> values = new ArrayList<>();
+        try (AssignmentsReader reader = new AssignmentsReader(cluster.bootstrapServers(),
+                IndexingTopics.ENRICHED_QUERIES)) {
+            long deadline = System.nanoTime() + COMMIT_TIMEOUT.toNanos();
+            while (!counts.keySet().containsAll(ids) && System.nanoTime() < deadline) {
+                reader.poll(Duration.ofMillis(200), r -> values.add(r.value()));
+                count(values, ids, counts);
+            }
+            long until = System.nanoTime() + settle.toNanos();
+            while (System.nanoTime() < until) {
+                reader.poll(Duration.ofMillis(200), r -> values.add(r.value()));
+                count(values, ids, counts);
+            }
+        }
+        return counts;
+    }
+
+    private static void count(List<byte[]> values, List<String> ids, Map<String, Integer> counts) throws IOException {
+        for (byte[] value : values) {
+            EnrichedQueryRecord answer = WireJson.fromBytes(value, EnrichedQueryRecord.class);
+            if (ids.contains(answer.queryId)) {
+                counts.merge(answer.queryId, 1, Integer::sum);
+            }
+        }
+        values.clear();
     }
 
     private void phase(String name) {
