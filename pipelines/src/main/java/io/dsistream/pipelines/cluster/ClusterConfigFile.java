@@ -1,6 +1,5 @@
 package io.dsistream.pipelines.cluster;
 
-import io.dsistream.pipelines.cluster.lib.PrometheusTextReporterFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,9 @@ import java.util.Map;
  * {@code docker/flink/config.yaml} is the same file for the compose cluster.
  */
 public final class ClusterConfigFile {
+
+    /** Flink's own Prometheus reporter (flink-metrics-prometheus, on the cluster classpath). */
+    public static final String PROMETHEUS_REPORTER_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
 
     /** Name of the reporter in {@code metrics.reporters}. */
     public static final String REPORTER = "prom";
@@ -65,7 +67,7 @@ public final class ClusterConfigFile {
         // job jar's class loader (Flink loads user code child-first by default).
         o.put("classloader.parent-first-patterns.additional", "ai.djl.");
         o.put("metrics.reporters", REPORTER);
-        o.put("metrics.reporter." + REPORTER + ".factory.class", PrometheusTextReporterFactory.class.getName());
+        o.put("metrics.reporter." + REPORTER + ".factory.class", PROMETHEUS_REPORTER_FACTORY);
         o.put("metrics.fetcher.update-interval", "2000");
         o.put("io.tmp.dirs", work.resolve("tmp").toString());
         o.put("web.upload.dir", work.resolve("web-upload").toString());

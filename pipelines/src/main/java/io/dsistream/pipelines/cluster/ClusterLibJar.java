@@ -1,8 +1,6 @@
 package io.dsistream.pipelines.cluster;
 
-import io.dsistream.pipelines.cluster.lib.PrometheusTextReporter;
-import io.dsistream.pipelines.cluster.lib.PrometheusTextReporterFactory;
-import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import io.dsistream.pipelines.cluster.lib.ParentWatch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,22 +16,21 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
- * Writes {@code dsi-cluster-lib.jar}: the classes of {@code io.dsistream.pipelines.cluster.lib} (the Prometheus
- * reporter and the parent-watching main wrapper) and the service entry through which Flink finds the reporter
- * factory. It goes on the cluster processes' own classpath, like a jar in Flink's {@code lib/}; the job jar never
- * carries it.
+ * Writes {@code dsi-cluster-lib.jar}: the classes of {@code io.dsistream.pipelines.cluster.lib} (the
+ * parent-watching main wrapper). It goes on the cluster processes' own classpath, like a jar in Flink's
+ * {@code lib/}; the job jar never carries it.
  */
 public final class ClusterLibJar {
 
     /** The package whose classes the jar holds, as a resource path. */
-    static final String PACKAGE_PATH = PrometheusTextReporter.class.getPackageName().replace('.', '/') + "/";
+    static final String PACKAGE_PATH = ParentWatch.class.getPackageName().replace('.', '/') + "/";
 
     private ClusterLibJar() {
     }
 
     /** Writes the jar to {@code target}, copying the class files from wherever this build's classes are. */
     public static Path write(Path target) throws IOException {
-        Path source = codeSource(PrometheusTextReporter.class);
+        Path source = codeSource(ParentWatch.class);
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
         Files.createDirectories(target.toAbsolutePath().getParent());
@@ -64,9 +61,6 @@ public final class ClusterLibJar {
                     }
                 }
             }
-            out.putNextEntry(new JarEntry("META-INF/services/" + MetricReporterFactory.class.getName()));
-            out.write((PrometheusTextReporterFactory.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
-            out.closeEntry();
         }
         if (classes == 0) {
             throw new IOException("no class of " + PACKAGE_PATH + " found in " + source);

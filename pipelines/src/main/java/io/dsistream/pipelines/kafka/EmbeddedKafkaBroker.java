@@ -119,7 +119,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!allPartitionsLed(admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS))) {
+            while (!allPartitionsLed(names)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("partitions of " + names + " got no leader within 30 s; see " + logFile);
                 }
@@ -130,6 +130,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topics " + names, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topics " + names + " on " + bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether every partition of {@code names} has a leader; false while the new topics' metadata has not reached the
+     * broker yet (a describe right after a create may answer "unknown topic" on a loaded machine).
+     */
+    private boolean allPartitionsLed(List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return allPartitionsLed(admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 

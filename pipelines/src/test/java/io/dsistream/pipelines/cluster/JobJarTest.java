@@ -66,15 +66,10 @@ class JobJarTest {
     }
 
     @Test
-    void theClusterLibJarHoldsTheReporterAndItsServiceEntry() throws Exception {
+    void theClusterLibJarHoldsTheClusterSidePackageOnly() throws Exception {
         Path jar = ClusterLibJar.write(dir.resolve("dsi-cluster-lib.jar"));
         try (JarFile file = new JarFile(jar.toFile())) {
-            assertTrue(file.getEntry(ClusterLibJar.PACKAGE_PATH + "PrometheusTextReporter.class") != null);
             assertTrue(file.getEntry(ClusterLibJar.PACKAGE_PATH + "ParentWatch.class") != null);
-            String service = new String(file.getInputStream(file.getEntry(
-                    "META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory")).readAllBytes(),
-                    StandardCharsets.UTF_8);
-            assertEquals("io.dsistream.pipelines.cluster.lib.PrometheusTextReporterFactory\n", service);
             assertTrue(file.stream().allMatch(e -> e.getName().startsWith("META-INF/")
                     || e.getName().startsWith(ClusterLibJar.PACKAGE_PATH)), "only the cluster-side package");
         }
