@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The balance of the whole ID space, kept incrementally ({@link IncrementalBalance}, O(L) per change) from the
  * trie's leaf size changes, at parallelism 1 under one constant key ({@link #KEY}). Exports every figure of the
- * {@link BalanceReport} as a gauge in the {@code balance} group, plus {@code modelVersion}; every
+ * {@link BalanceReport} as a gauge in the {@code balance} group, plus {@code modelVersion} and its number
+ * {@code modelVersionNumber}; every
  * {@code reportInterval} emits a JSON index-health report whose {@code status} is the {@link BalanceThresholds}
  * verdict.
  *
@@ -71,6 +72,7 @@ public class BalanceMonitor extends KeyedProcessFunction<Integer, LeafSizeChange
         MetricGroup group = getRuntimeContext().getMetricGroup();
         reports = group.counter(IndexingMetrics.HEALTH_REPORTS);
         group.gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> latestVersion == null ? "" : latestVersion);
+        group.gauge(IndexingMetrics.MODEL_VERSION_NUMBER, (Gauge<Long>) () -> versionNumber(latestVersion));
         balanceGroup = group.addGroup(IndexingMetrics.BALANCE_GROUP);
         for (String figure : new String[] {"documents", "used_leaves", "normalized_entropy", "perplexity", "max_leaf",
                 "p99_leaf", "mean_leaf", "collision_rate", "gini"}) {
@@ -159,6 +161,19 @@ public class BalanceMonitor extends KeyedProcessFunction<Integer, LeafSizeChange
                 balanceGroup.gauge("codes_used_p" + p, (Gauge<Integer>) () ->
                         latest == null ? 0 : latest.codesUsedPerPosition()[position]);
             }
+        }
+    }
+
+    /** N of {@code name/vN}; 0 for null or any other form. */
+    static long versionNumber(String modelVersion) {
+        if (modelVersion == null) {
+            return 0;
+        }
+        int v = modelVersion.lastIndexOf("/v");
+        try {
+            return v < 0 ? 0 : Long.parseLong(modelVersion.substring(v + 2));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

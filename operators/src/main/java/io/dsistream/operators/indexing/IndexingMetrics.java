@@ -34,6 +34,11 @@ public final class IndexingMetrics {
     public static final String MODEL_SWAP_FAILURES = "modelSwapFailures";
     /** Counter: model-update events for another model name, ignored. */
     public static final String MODEL_UPDATES_IGNORED = "modelUpdatesIgnored";
+    /**
+     * Gauge: the number N of the model version {@code name/vN} (0 before the first document). Prometheus carries only
+     * numbers: its reporter cannot export the {@link #MODEL_VERSION} string.
+     */
+    public static final String MODEL_VERSION_NUMBER = "modelVersionNumber";
     /** Counter: index-health reports emitted. */
     public static final String HEALTH_REPORTS = "healthReports";
 

@@ -103,4 +103,13 @@ class BalanceMonitorTest {
             assertEquals(0L, monitor.latestReport().documents());
         }
     }
+
+    @Test
+    void modelVersionNumberIsTheNumberAfterSlashV() {
+        assertEquals(3, BalanceMonitor.versionNumber("scifact/v3"));
+        assertEquals(12, BalanceMonitor.versionNumber("a/v1/v12"));
+        assertEquals(0, BalanceMonitor.versionNumber(null));
+        assertEquals(0, BalanceMonitor.versionNumber("scifact"));
+        assertEquals(0, BalanceMonitor.versionNumber("scifact/vX"));
+    }
 }

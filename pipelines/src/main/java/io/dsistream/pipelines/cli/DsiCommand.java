@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DsiCommand.Version.class,
         description = "dsi-stream: a streaming search index whose index is a model.",
-        subcommands = {DemoCommand.class, EvalCommand.class, TrainCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, EvalCommand.class, TrainCommand.class, BenchCommand.class, ClusterCommand.class,
             CommandLine.HelpCommand.class})
 public final class DsiCommand implements Runnable {
 

@@ -65,6 +65,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int START_ATTEMPTS = 3;
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final String BROKER_LIB_DIR = "kafka-broker-lib";
+    /** setsid(1) execs its command in the same process (the pid stays the JVM's) in a new session. */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Process process;
     private final Path dataDir;
@@ -75,7 +77,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private EmbeddedKafkaBroker(Process process, Path dataDir, Path logFile, int port, Duration startDuration, Admin admin) {
+    private EmbeddedKafkaBroker(Process process, Path dataDir, Path logFile, int port, Duration startDuration, Admin admin,
+                                boolean detached) {
         this.process = process;
         this.dataDir = dataDir;
         this.logFile = logFile;
@@ -83,7 +86,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.startDuration = startDuration;
         this.admin = admin;
         this.shutdownHook = new Thread(this::stopProcess, "embedded-kafka-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (!detached) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     /** A builder whose broker keeps its files in a fresh directory under {@code baseDir}. */
@@ -114,7 +119,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!allPartitionsLed(admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS))) {
+            while (!allPartitionsLed(names)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("partitions of " + names + " got no leader within 30 s; see " + logFile);
                 }
@@ -125,6 +130,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topics " + names, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topics " + names + " on " + bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether every partition of {@code names} has a leader; false while the new topics' metadata has not reached the
+     * broker yet (a describe right after a create may answer "unknown topic" on a loaded machine).
+     */
+    private boolean allPartitionsLed(List<String> names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return allPartitionsLed(admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -161,6 +182,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Process handle for tests that check what happens when this JVM's end of the pipe closes. */
     Process process() {
         return process;
+    }
+
+    /**
+     * Lets go of a broker started with {@link Builder#optDetached()} without stopping it: closes the admin client; the
+     * process keeps running after this JVM exits and is stopped by its {@link #pid()} ({@code dsi cluster down}).
+     */
+    public void detach() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        admin.close(Duration.ofSeconds(2));
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // nothing registered, or the JVM is already exiting
+        }
     }
 
     /** Stops the broker process and waits until it is gone. Idempotent. The data directory is kept. */
@@ -222,6 +260,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int defaultPartitions = 1;
         private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
         private final Properties extraServerProperties = new Properties();
+        private boolean detached;
 
         private Builder(Path baseDir) {
             this.baseDir = Objects.requireNonNull(baseDir, "baseDir");
@@ -254,6 +293,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         /** JVM options of the broker process (default {@link #DEFAULT_JVM_OPTIONS}). */
         public Builder optJvmOptions(List<String> jvmOptions) {
             this.jvmOptions = List.copyOf(jvmOptions);
+            return this;
+        }
+
+        /**
+         * The broker outlives this JVM: it does not watch its standard input (which comes from {@code /dev/null}) and
+         * no shutdown hook stops it. For {@code dsi cluster up}, whose processes run on after the command returns;
+         * stop it with {@link #close()} or by its pid.
+         */
+        public Builder optDetached() {
+            this.detached = true;
             return this;
         }
 
@@ -299,20 +348,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // argument); the main class stays on the command line so `ps` shows what the process is.
             Files.writeString(classpathArgFile, "-cp " + quoteForArgFile(brokerClasspath()) + "\n", StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>();
+            if (detached && Files.isExecutable(SETSID)) {
+                // A session of its own: closing the terminal that started it (SIGHUP) leaves it running.
+                command.add(SETSID.toString());
+            }
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.add("-Dlog4j2.configurationFile=" + log4jConfig);
+            if (detached) {
+                command.add("-D" + KafkaBrokerProcess.DETACHED_PROPERTY + "=true");
+            }
             command.add("@" + classpathArgFile);
             command.add(KafkaBrokerProcess.class.getName());
             command.add(serverProperties.toString());
             command.add(Uuid.randomUuid().toString());
 
             long startNanos = System.nanoTime();
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(dataDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
-                    .start();
+                    .redirectOutput(logFile.toFile());
+            if (detached) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            }
+            Process process = builder.start();
             LOG.info("Kafka broker starting: pid {}, localhost:{} (controller {}), directory {}", process.pid(), port, controllerPort, dataDir);
             Admin admin = Admin.create(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + port,
@@ -329,7 +388,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             Duration startDuration = Duration.ofNanos(System.nanoTime() - startNanos);
             LOG.info("Kafka broker ready at localhost:{} in {} ms", port, startDuration.toMillis());
-            return new EmbeddedKafkaBroker(process, dataDir, logFile, port, startDuration, admin);
+            return new EmbeddedKafkaBroker(process, dataDir, logFile, port, startDuration, admin, detached);
         }
 
         private void awaitReady(Process process, Admin admin, Path logFile, int port) {

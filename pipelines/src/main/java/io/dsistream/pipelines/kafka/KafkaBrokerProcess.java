@@ -12,9 +12,15 @@ import java.io.InputStream;
  * died (even by SIGKILL, when no shutdown hook runs), it exits through Kafka's own shutdown hook, so no
  * broker outlives the demo or test that started it.
  *
+ * <p>With {@code -Ddsi.broker.detached=true} ({@code dsi cluster up}) it does not watch its input and runs until it is
+ * stopped by its pid.
+ *
  * <p>Arguments: {@code <server.properties> <cluster-id>}.
  */
 public final class KafkaBrokerProcess {
+
+    /** System property: {@code true} when the broker must outlive its parent (no watch of standard input). */
+    public static final String DETACHED_PROPERTY = "dsi.broker.detached";
 
     /** How long a clean shutdown may take after the parent is gone, before the JVM is halted. */
     private static final long HALT_AFTER_PARENT_EXIT_MILLIS = 30_000;
@@ -29,7 +35,9 @@ public final class KafkaBrokerProcess {
         }
         String serverProperties = args[0];
         String clusterId = args[1];
-        watchParent(System.in);
+        if (!Boolean.getBoolean(DETACHED_PROPERTY)) {
+            watchParent(System.in);
+        }
 
         int formatStatus = kafka.tools.StorageTool.execute(
                 new String[] {"format", "--standalone", "--cluster-id", clusterId, "--config", serverProperties},
