@@ -128,11 +128,12 @@ class HotSwapITCase {
         Map<String, List<EnrichedQueryRecord>> answers = new ConcurrentHashMap<>();
         AtomicInteger assignmentRecords = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean stopReading = new AtomicBoolean();
         List<String> sentQueries = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread readers = new Thread(() -> {
             try (AssignmentsReader a = new AssignmentsReader(servers, NAME + "-assignments");
                  AssignmentsReader q = new AssignmentsReader(servers, NAME + "-answers")) {
-                while (!stop.get()) {
+                while (!stopReading.get()) {
                     a.poll(Duration.ofMillis(100), r -> {
                         AssignmentRecord record = read(r.value(), AssignmentRecord.class);
                         assignments.put(record.docId, record);
@@ -192,11 +193,13 @@ class HotSwapITCase {
 
             stop.set(true);
             load.join();
-            awaitUntil(() -> answers.keySet().containsAll(sentQueries), "every query answered");
+            awaitUntil(() -> answers.keySet().containsAll(sentQueries), () -> "every query answered: "
+                    + answers.size() + " of " + sentQueries.size());
             System.out.printf("hot swap: %d queries sent, %d answered%n", sentQueries.size(), answers.size());
             Thread.sleep(3000); // a duplicate would show
         } finally {
             stop.set(true);
+            stopReading.set(true);
             readers.join(10_000);
             client.cancel().get();
         }
@@ -240,10 +243,15 @@ class HotSwapITCase {
 
     private static void awaitUntil(java.util.function.BooleanSupplier condition, String what)
             throws InterruptedException {
+        awaitUntil(condition, () -> what);
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition,
+                                   java.util.function.Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() >= deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what.get());
             }
             Thread.sleep(100);
         }

@@ -1,0 +1,34 @@
+package io.dsistream.schemas;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelUpdateParserTest {
+
+    private static ParseOutcome<ModelUpdateRecord> parse(String json) {
+        return new ModelUpdateParser().parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void acceptsANameAndAPositiveIntegerVersion() {
+        ParseOutcome<ModelUpdateRecord> outcome = parse("{\"model\":\"scifact\",\"version\":3}");
+        assertTrue(outcome.isAccepted());
+        assertEquals(new ModelUpdateRecord("scifact", 3), outcome.record());
+        assertEquals(outcome.record(), parse(WireJson.toJson(outcome.record())).record(), "round trip");
+    }
+
+    @Test
+    void rejectsWhatIsNotAnEvent() {
+        assertEquals(RejectReason.MALFORMED_JSON, parse("{\"model\":").reason());
+        assertEquals(RejectReason.MISSING_ID, parse("{\"version\":2}").reason());
+        assertEquals(RejectReason.INVALID_FIELD, parse("{\"model\":\"m\"}").reason());
+        assertEquals(RejectReason.INVALID_FIELD, parse("{\"model\":\"m\",\"version\":0}").reason());
+        assertEquals(RejectReason.INVALID_FIELD, parse("{\"model\":\"m\",\"version\":\"2\"}").reason());
+        assertEquals(RejectReason.INVALID_FIELD, parse("{\"model\":\"m\",\"version\":1.5}").reason());
+        assertEquals(RejectReason.UNKNOWN_FIELD, parse("{\"model\":\"m\",\"version\":2,\"path\":\"/x\"}").reason());
+    }
+}
