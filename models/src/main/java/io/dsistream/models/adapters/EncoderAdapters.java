@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * The adapters of one kind attached to an encoder: every layer's target projections wrapped (the rest of the
- * encoder frozen), and, for QLoRA, every other Linear of the layers held as NF4 too. Knows what a trainer needs
+ * encoder frozen), and, for QLoRA, every other Linear of the layers and the word and position embedding tables
+ * held as NF4 too ({@link #QUANTIZED_EMBEDDINGS}). Knows what a trainer needs
  * (trainable parameters, the AdaLoRA regulariser and rank budget), what serving needs (merge, unmerge) and what a
  * model bundle needs (save and load the adapter alone, {@link AdapterFile}).
  *
@@ -34,20 +35,32 @@ public final class EncoderAdapters {
     static final List<String> LAYER_LINEARS = List.of("attention.self.query", "attention.self.key",
             "attention.self.value", "attention.output.dense", "intermediate.dense", "output.dense");
 
+    /**
+     * The embedding tables QLoRA holds as NF4 ({@link Nf4EmbeddingTable}): the word table is over half of MiniLM's
+     * weights, the position table 0.9%; the token-type table (2 rows) and the LayerNorms stay FP32.
+     */
+    public static final List<String> QUANTIZED_EMBEDDINGS = List.of("embeddings.word_embeddings",
+            "embeddings.position_embeddings");
+
     private final AdapterOptions options;
     private final String baseEncoder;
     private final Map<String, AdaptedLinear> adapters;        // adapted projections, by HF path
     private final Map<String, QLoraLinear> quantizedOnly;     // QLoRA: NF4 projections without adapter
+    private final Map<String, Nf4EmbeddingTable> quantizedEmbeddings; // QLoRA: NF4 embedding tables, by HF path
+    private final List<Parameter> baseParameters;             // every base parameter as loaded, FP32 or closed
     private final long baseParameterCount;
     private final long baseFp32Bytes;
     private final AdaLoraBudget budget;
 
     private EncoderAdapters(AdapterOptions options, String baseEncoder, Map<String, AdaptedLinear> adapters,
-                            Map<String, QLoraLinear> quantizedOnly, long baseParameterCount) {
+                            Map<String, QLoraLinear> quantizedOnly, Map<String, Nf4EmbeddingTable> quantizedEmbeddings,
+                            List<Parameter> baseParameters, long baseParameterCount) {
         this.options = options;
         this.baseEncoder = baseEncoder;
         this.adapters = Collections.unmodifiableMap(adapters);
         this.quantizedOnly = Collections.unmodifiableMap(quantizedOnly);
+        this.quantizedEmbeddings = Collections.unmodifiableMap(quantizedEmbeddings);
+        this.baseParameters = List.copyOf(baseParameters);
         this.baseParameterCount = baseParameterCount;
         this.baseFp32Bytes = 4L * baseParameterCount;
         List<AdaLoraLinear> ada = new ArrayList<>();
@@ -73,7 +86,8 @@ public final class EncoderAdapters {
     public static EncoderAdapters attach(BertEncoderBlock block, NDManager manager, AdapterOptions options,
                                          String baseEncoder) {
         long baseCount = 0;
-        for (Parameter parameter : block.hfParameters("").values()) {
+        List<Parameter> baseParameters = new ArrayList<>(block.hfParameters("").values());
+        for (Parameter parameter : baseParameters) {
             baseCount += parameter.getArray().size();
             parameter.getArray().setRequiresGradient(false); // the base is frozen
         }
@@ -98,7 +112,15 @@ public final class EncoderAdapters {
                 }
             }
         }
-        return new EncoderAdapters(options, baseEncoder, adapters, quantizedOnly, baseCount);
+        Map<String, Nf4EmbeddingTable> quantizedEmbeddings = new LinkedHashMap<>();
+        if (options.kind() == AdapterKind.QLORA) {
+            for (String path : QUANTIZED_EMBEDDINGS) {
+                quantizedEmbeddings.put(path, (Nf4EmbeddingTable) block.replace(path,
+                        base -> new Nf4EmbeddingTable(base, options)));
+            }
+        }
+        return new EncoderAdapters(options, baseEncoder, adapters, quantizedOnly, quantizedEmbeddings,
+                baseParameters, baseCount);
     }
 
     private static AdaptedLinear create(ai.djl.nn.Block base, AdapterOptions options, NDManager manager, long seed) {
@@ -147,13 +169,24 @@ public final class EncoderAdapters {
     }
 
     /**
-     * Bytes the frozen base weights hold now: the FP32 arrays that were not quantised plus, for QLoRA, the NF4
-     * codes and scales of every quantised projection.
+     * Bytes the frozen base weights really hold now, counted from what is held rather than from the shapes: every
+     * base parameter whose array is still open (its data type's bytes per element) plus, for QLoRA, the code and
+     * scale arrays of every NF4 projection and embedding table (their FP32 arrays are closed and count nothing).
+     * Merged serving copies are not base weights and are left out.
      */
     public long baseWeightBytes() {
-        long bytes = baseFp32Bytes;
+        long bytes = 0;
+        for (Parameter parameter : baseParameters) {
+            if (parameter.isInitialized() && !parameter.getArray().isReleased()) {
+                NDArray array = parameter.getArray();
+                bytes += array.size() * array.getDataType().getNumOfBytes();
+            }
+        }
         for (QLoraLinear q : quantizedLinears()) {
-            bytes += q.baseWeightBytes() - 4L * q.baseParameterCount();
+            bytes += q.quantized().heldBytes();
+        }
+        for (Nf4EmbeddingTable table : quantizedEmbeddings.values()) {
+            bytes += table.heldBytes();
         }
         return bytes;
     }
@@ -172,6 +205,22 @@ public final class EncoderAdapters {
             fp32 += 4L * q.baseParameterCount();
         }
         return new long[] {held, fp32};
+    }
+
+    /** QLoRA: bytes the NF4 embedding tables hold, and what they took in FP32 (both 0 for other kinds). */
+    public long[] quantizedEmbeddingBytes() {
+        long held = 0;
+        long fp32 = 0;
+        for (Nf4EmbeddingTable table : quantizedEmbeddings.values()) {
+            held += table.heldBytes();
+            fp32 += table.fp32Bytes();
+        }
+        return new long[] {held, fp32};
+    }
+
+    /** QLoRA: the NF4 embedding tables by Hugging Face path (empty for other kinds). */
+    public Map<String, Nf4EmbeddingTable> quantizedEmbeddings() {
+        return quantizedEmbeddings;
     }
 
     private List<QLoraLinear> quantizedLinears() {

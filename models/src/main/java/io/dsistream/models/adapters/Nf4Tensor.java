@@ -141,6 +141,43 @@ public final class Nf4Tensor {
     }
 
     /**
+     * Rows {@code rows[0]}, {@code rows[1]}, … of a 2-D tensor {@code (R, C)}, de-quantised one after another into
+     * {@code (rows.length, C)} row-major: an embedding lookup that touches only the codes of the gathered rows.
+     * Equal to gathering the same rows from {@link #dequantize()}, element for element.
+     *
+     * @throws IllegalStateException if the tensor is not 2-D
+     * @throws IllegalArgumentException naming the first row index outside {@code [0, R)}
+     */
+    public float[] dequantizeRows(long[] rows) {
+        if (shape.length != 2) {
+            throw new IllegalStateException("row lookup needs a 2-D tensor, this one has shape " + Arrays.toString(shape));
+        }
+        int rowCount = Math.toIntExact(shape[0]);
+        int columns = Math.toIntExact(shape[1]);
+        float[] out = new float[Math.multiplyExact(rows.length, columns)];
+        for (int r = 0; r < rows.length; r++) {
+            long row = rows[r];
+            if (row < 0 || row >= rowCount) {
+                throw new IllegalArgumentException("row index " + row + " at position " + r
+                        + " is outside the table's " + rowCount + " rows");
+            }
+            int from = (int) row * columns;
+            int to = from + columns;
+            int offset = r * columns - from;
+            // a row may start and end inside a block when C is not a multiple of the block size
+            for (int block = from / blockSize; block * blockSize < to; block++) {
+                float scale = blockScale(block);
+                int end = Math.min(to, (block + 1) * blockSize);
+                for (int i = Math.max(from, block * blockSize); i < end; i++) {
+                    int code = (i & 1) == 0 ? codes[i >> 1] & 0x0F : (codes[i >> 1] >> 4) & 0x0F;
+                    out[offset + i] = LEVELS[code] * scale;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * The largest error quantisation can make on element {@code i} of the original {@code values}: half the gap
      * between the two NF4 levels around {@code values[i]/absmax} times the block's absmax (round to nearest), plus,
      * under double quantisation, the error of the stored scale (|level| ≤ 1).

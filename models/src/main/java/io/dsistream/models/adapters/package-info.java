@@ -6,7 +6,8 @@
  * <ul>
  *   <li>{@link io.dsistream.models.adapters.AdaptedLinear} — frozen {@code W x + b} plus a trainable update; merge
  *       and unmerge. Kinds: {@link io.dsistream.models.adapters.LoraLinear},
- *       {@link io.dsistream.models.adapters.QLoraLinear} (base held as {@link io.dsistream.models.adapters.Nf4Tensor}),
+ *       {@link io.dsistream.models.adapters.QLoraLinear} (base held as {@link io.dsistream.models.adapters.Nf4Tensor};
+ *       QLoRA also swaps the word and position tables for {@link io.dsistream.models.adapters.Nf4EmbeddingTable}s),
  *       {@link io.dsistream.models.adapters.AdaLoraLinear} (rank budget by
  *       {@link io.dsistream.models.adapters.AdaLoraBudget}), {@link io.dsistream.models.adapters.ConvLoraLinear}.</li>
  *   <li>{@link io.dsistream.models.adapters.AdapterOptions} — kind and hyper-parameters (report defaults r = 8,

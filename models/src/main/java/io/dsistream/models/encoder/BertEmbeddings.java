@@ -2,41 +2,31 @@ package io.dsistream.models.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
 /**
  * BERT's input layer: word + position + token type embeddings, then LayerNorm (Hugging Face
  * {@code BertEmbeddings}, without dropout). Inputs {@code token ids (B, T)} and optionally
- * {@code token type ids (B, T)} (all zero when absent); output {@code (B, T, H)}.
+ * {@code token type ids (B, T)} (all zero when absent); output {@code (B, T, H)}. Each table is a
+ * {@link BertEmbeddingTable} child, so QLoRA can replace it by a quantised one.
  */
 public final class BertEmbeddings extends BertModule {
 
     private final BertConfig config;
-    private final Parameter wordEmbeddings;
-    private final Parameter positionEmbeddings;
-    private final Parameter tokenTypeEmbeddings;
 
     public BertEmbeddings(BertConfig config) {
         this.config = config;
-        this.wordEmbeddings = addParameter(embeddingTable("word_embeddings.weight", config.vocabularySize()));
-        this.positionEmbeddings = addParameter(embeddingTable("position_embeddings.weight", config.maxPositions()));
-        this.tokenTypeEmbeddings = addParameter(embeddingTable("token_type_embeddings.weight",
-                config.typeVocabularySize()));
+        // Tables are named children (not own parameters) so adapters can swap them; their parameter names stay
+        // Hugging Face's: embeddings.word_embeddings.weight, …
+        addNamedChild("word_embeddings", new BertEmbeddingTable(config.vocabularySize(), config.hiddenSize()));
+        addNamedChild("position_embeddings", new BertEmbeddingTable(config.maxPositions(), config.hiddenSize()));
+        addNamedChild("token_type_embeddings",
+                new BertEmbeddingTable(config.typeVocabularySize(), config.hiddenSize()));
         addNamedChild("LayerNorm", new BertLayerNorm(config.hiddenSize(), config.layerNormEpsilon()));
-    }
-
-    private Parameter embeddingTable(String name, int rows) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(rows, config.hiddenSize())).optInitializer(new NormalInitializer(0.02f)).build();
     }
 
     @Override
@@ -48,23 +38,20 @@ public final class BertEmbeddings extends BertModule {
             throw new IllegalArgumentException("input of " + length + " tokens is longer than the "
                     + config.maxPositions() + " learned positions");
         }
-        NDArray words = Embedding.embedding(ids, store.getValue(wordEmbeddings, ids.getDevice(), training),
-                SparseFormat.DENSE).head();                                                            // (B, T, H)
-        NDArray positions = store.getValue(positionEmbeddings, ids.getDevice(), training)
-                .get(new NDIndex("0:{}", length));                                                    // (T, H)
-        // A slice of a parameter belongs to the parameter's manager; hand it to the caller's scope, which
-        // closes it, or every forward pass would leave it behind for the model's lifetime.
-        positions.attach(ids.getManager());
-        NDArray typeTable = store.getValue(tokenTypeEmbeddings, ids.getDevice(), training);
-        NDArray types;
-        if (inputs.size() > 1) {
-            types = Embedding.embedding(inputs.get(1), typeTable, SparseFormat.DENSE).head();        // (B, T, H)
-        } else {
-            types = typeTable.get(0);                                                                 // (H)
-            types.attach(ids.getManager());
-        }
+        NDManager scope = ids.getManager();
+        NDArray words = lookup("word_embeddings", store, ids, training, params);                      // (B, T, H)
+        NDArray positionIds = scope.arange(0, (int) length, 1, DataType.INT64);                       // (T)
+        NDArray positions = lookup("position_embeddings", store, positionIds, training, params);      // (T, H)
+        // Without token type ids every token is type 0: one row, broadcast over the batch.
+        NDArray typeIds = inputs.size() > 1 ? inputs.get(1) : scope.zeros(new Shape(1), DataType.INT64);
+        NDArray types = lookup("token_type_embeddings", store, typeIds, training, params);   // (B, T, H) or (1, H)
         NDArray summed = words.add(positions).add(types);
         return child("LayerNorm").forward(store, new NDList(summed), training, params);
+    }
+
+    private NDArray lookup(String table, ParameterStore store, NDArray ids, boolean training,
+                           PairList<String, Object> params) {
+        return child(table).forward(store, new NDList(ids), training, params).head();
     }
 
     @Override
@@ -74,6 +61,9 @@ public final class BertEmbeddings extends BertModule {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (String table : new String[] {"word_embeddings", "position_embeddings", "token_type_embeddings"}) {
+            child(table).initialize(manager, dataType, inputShapes[0]);
+        }
         child("LayerNorm").initialize(manager, dataType, getOutputShapes(inputShapes));
     }
 }

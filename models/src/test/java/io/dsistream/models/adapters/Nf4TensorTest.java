@@ -59,6 +59,51 @@ class Nf4TensorTest {
     }
 
     @Test
+    void rowLookupEqualsDequantiseThenGatherEvenWhenRowsStraddleBlocks() {
+        // 7 rows of 24 columns, blocks of 16: rows 1, 2, 4 and 5 start inside a block; the last block is ragged
+        Random random = new Random(3);
+        float[] values = new float[7 * 24];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        long[] rows = {5, 0, 5, 6, 1};
+        for (boolean doubleQuantization : new boolean[] {false, true}) {
+            Nf4Tensor q = Nf4Tensor.quantize(values, new long[] {7, 24}, 16, doubleQuantization);
+            float[] table = q.dequantize();
+            float[] expected = new float[rows.length * 24];
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(table, (int) rows[r] * 24, expected, r * 24, 24);
+            }
+
+            assertArrayEquals(expected, q.dequantizeRows(rows), 0f, "double quantisation " + doubleQuantization);
+        }
+    }
+
+    @Test
+    void rowLookupRejectsAnIdOutsideTheTable() {
+        Nf4Tensor q = Nf4Tensor.quantize(new float[12], new long[] {3, 4}, 4, false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> q.dequantizeRows(new long[] {0, 3}));
+        assertTrue(e.getMessage().contains("row index 3 at position 1"), e.getMessage());
+        Nf4Tensor flat = Nf4Tensor.quantize(new float[12], new long[] {12}, 4, false);
+        assertThrows(IllegalStateException.class, () -> flat.dequantizeRows(new long[] {0}));
+    }
+
+    @Test
+    void realMiniLmEmbeddingTablesStayWithinTheBound() {
+        OnnxWeights weights = OnnxWeights.read(EncoderSpec.MINILM.onnx());
+        for (String name : List.of("embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight")) {
+            HfTensor tensor = weights.tensor(name);
+            Nf4Tensor q = Nf4Tensor.quantize(tensor.data(), tensor.shape(), 64, true);
+            assertWithinBound(tensor.data(), q);
+            // 384 columns = 6 whole blocks per row: codes + int8 scale per block + FP32 per 256 blocks + the mean
+            long values = tensor.shape()[0] * 384;
+            long blocks = values / 64;
+            assertEquals(values / 2 + blocks + 4 * ((blocks + 255) / 256) + 4, q.heldBytes(), name);
+        }
+    }
+
+    @Test
     void aShapeThatDoesNotHoldTheValuesIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Nf4Tensor.quantize(new float[6], new long[] {2, 2}, 64, false));

@@ -170,6 +170,9 @@ final class BenchAdaptersCommand implements Callable<Integer> {
                     long[] quantized = tuner.adapters().get().quantizedLinearBytes();
                     row.put("quantizedLinearBytes", quantized[0]);
                     row.put("quantizedLinearFp32Bytes", quantized[1]);
+                    long[] tables = tuner.adapters().get().quantizedEmbeddingBytes();
+                    row.put("quantizedEmbeddingBytes", tables[0]);
+                    row.put("quantizedEmbeddingFp32Bytes", tables[1]);
                 }
                 row.put("adapterFileBytes", adapterFileBytes);
                 row.put("sparsity", Double.isNaN(result.sparsity()) ? null : result.sparsity());
