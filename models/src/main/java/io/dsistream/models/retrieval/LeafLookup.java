@@ -36,6 +36,7 @@ public final class LeafLookup {
      */
     public static Ranking search(TrieView view, List<CandidateLeaf> candidates, float[] query, float[] codeLogProbs,
                                  int k, StreamingRetrievalOptions options, int codesPerPosition, int minPrefixLength) {
+        view = new MemoizedCounts(view); // candidates share prefixes: each count is read once per search
         Map<SemanticId, Double> leaves = new LinkedHashMap<>();
         for (CandidateLeaf candidate : candidates) {
             for (SemanticId leaf : leavesFor(view, candidate.id(), codeLogProbs, codesPerPosition, minPrefixLength,
@@ -117,6 +118,26 @@ public final class LeafLookup {
                     collectLeaves(view, child, leafLength, codesPerPosition, found);
                 }
             }
+        }
+    }
+
+    /** A view that reads each prefix count once; members are not cached (each leaf is scored once anyway). */
+    private static final class MemoizedCounts implements TrieView {
+        private final TrieView view;
+        private final Map<SemanticId, Integer> counts = new java.util.HashMap<>();
+
+        MemoizedCounts(TrieView view) {
+            this.view = view;
+        }
+
+        @Override
+        public int documentsUnder(SemanticId prefix) {
+            return counts.computeIfAbsent(prefix, view::documentsUnder);
+        }
+
+        @Override
+        public List<LeafMember> members(SemanticId leaf) {
+            return view.members(leaf);
         }
     }
 
