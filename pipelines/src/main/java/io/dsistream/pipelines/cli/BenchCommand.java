@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks: throughput, latency and memory on this machine.",
-        subcommands = {BenchEncoderCommand.class, BenchIngestCommand.class, BenchAdaptersCommand.class})
+        subcommands = {BenchEncoderCommand.class, BenchIngestCommand.class, BenchAdaptersCommand.class,
+            BenchContinualCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
