@@ -169,6 +169,7 @@ public final class ContinualRound {
         double firstLoss = Double.NaN;
         double lastLoss = Double.NaN;
         long encoderNanos = 0;
+        long backwardNanos = 0;
         boolean stopped = false;
         if (pairs.size() >= 2) {
             int batch = Math.min(options.batchSize(), pairs.size());
@@ -201,10 +202,11 @@ public final class ContinualRound {
                     List<RoundPair> slice = order.subList(b * batch, (b + 1) * batch);
                     float value;
                     try (NDManager scope = manager.newSubManager()) {
-                        long[] encoderTime = new long[1];
+                        long[] timings = new long[2];
                         value = step(scope, slice, quantizer, decoder, current.vocabulary(), current.prefixFree(),
-                                loss, steps, encoderTime);
-                        encoderNanos += encoderTime[0];
+                                loss, steps, timings);
+                        encoderNanos += timings[0];
+                        backwardNanos += timings[1];
                     }
                     update(modelOptimizer, modelParameters);
                     update(adapterOptimizer, adapterParameters);
@@ -226,6 +228,9 @@ public final class ContinualRound {
         statistics.put("seconds", seconds);
         statistics.put("encoder_seconds", encoderNanos / 1e9);
         statistics.put("encoder_share", seconds > 0 ? encoderNanos / 1e9 / seconds : 0.0);
+        // the backward pass runs through the adapters, the decoder and the quantizer at once; with a trainable
+        // encoder most of it is the encoder's, so forward + backward over the round bounds the encoder's share above
+        statistics.put("backward_seconds", backwardNanos / 1e9);
         if (stopped) {
             quantizer.close();
             statistics.put("cancelled_after_steps", steps);
@@ -277,9 +282,12 @@ public final class ContinualRound {
         return pairs;
     }
 
-    /** One forward and backward pass; returns the total loss. Every array lives in {@code scope}. */
+    /**
+     * One forward and backward pass; returns the total loss. Every array lives in {@code scope}. Adds the encoder's
+     * forward nanoseconds to {@code timings[0]} and the backward pass's to {@code timings[1]}.
+     */
     private float step(NDManager scope, List<RoundPair> slice, SemanticQuantizer quantizer, IdDecoder decoder,
-                       IdVocabulary vocabulary, boolean prefixFree, AsiLoss loss, long step, long[] encoderTime) {
+                       IdVocabulary vocabulary, boolean prefixFree, AsiLoss loss, long step, long[] timings) {
         int b = slice.size();
         int h = encoder.dimension();
         List<String> texts = new ArrayList<>(b);
@@ -310,7 +318,7 @@ public final class ContinualRound {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             long encodeStart = System.nanoTime();
             QueryStates query = encoder.encode(scope, texts, limits, true);                      // (B, S, H), (B, H)
-            encoderTime[0] += System.nanoTime() - encodeStart;
+            timings[0] += System.nanoTime() - encodeStart;
             NDArray logits = decoder.logits(query.states(), query.mask(), inputs, true);                   // (B, T, V)
             QuantizerOutput queryOut = quantizer.forward(query.pooled(), true);
             QuantizerOutput documentOut = quantizer.forward(documents, true);
@@ -329,7 +337,9 @@ public final class ContinualRound {
                 NDArray scale = scope.create(-options.stabilityWeight() / (b * vocabulary.maxLength()));
                 total = total.add(documentOut.logCodeProbabilities().mul(stored).sum().mul(scale));
             }
+            long backwardStart = System.nanoTime();
             collector.backward(total);
+            timings[1] += System.nanoTime() - backwardStart;
             return total.getFloat();
         }
     }

@@ -282,6 +282,7 @@ public final class DsiPlusPlusProtocol {
                 row.put("round_seconds", result.seconds());
                 row.put("encoder_seconds", result.encoderSeconds());
                 row.put("encoder_share", result.statistics().get("encoder_share"));
+                row.put("backward_seconds", result.statistics().get("backward_seconds"));
                 row.put("round_steps", result.statistics().get("steps"));
                 row.put("round_pairs", result.statistics().get("pairs"));
                 row.put("replayed_documents", result.statistics().get("documents.replayed"));

@@ -176,6 +176,8 @@ class ContinualRoundTest {
         assertEquals(steps, heard.size());
         assertEquals(1.0, heard.get(heard.size() - 1).fraction(), 1e-12);
         assertTrue(result.encoderSeconds() > 0 && result.encoderSeconds() < result.seconds());
+        double backward = (double) statistics.get("backward_seconds");
+        assertTrue(backward > 0 && result.encoderSeconds() + backward < result.seconds());
         double drift = (double) statistics.get("drift");
         assertTrue(drift >= 0 && drift <= 1, "drift " + drift);
         candidate.close();
