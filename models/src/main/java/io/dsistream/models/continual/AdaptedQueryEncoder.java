@@ -15,6 +15,7 @@ import io.dsistream.models.encoder.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -89,6 +90,18 @@ public final class AdaptedQueryEncoder implements QuerySideEncoder {
     @Override
     public List<Parameter> trainableParameters() {
         return adapters == null ? List.of() : adapters.trainableParameters();
+    }
+
+    @Override
+    public Optional<NDArray> regularization(NDManager scope) {
+        return adapters == null ? Optional.empty() : adapters.regularization(scope);
+    }
+
+    @Override
+    public void afterBackward(int step) {
+        if (adapters != null) {
+            adapters.afterBackward(step);
+        }
     }
 
     /** Word-piece ids cut to {@code limit} with [SEP] kept last. */

@@ -37,6 +37,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -337,9 +338,14 @@ public final class ContinualRound {
                 NDArray scale = scope.create(-options.stabilityWeight() / (b * vocabulary.maxLength()));
                 total = total.add(documentOut.logCodeProbabilities().mul(stored).sum().mul(scale));
             }
+            Optional<NDArray> penalty = encoder.regularization(scope);
+            if (penalty.isPresent()) {
+                total = total.add(penalty.get());
+            }
             long backwardStart = System.nanoTime();
             collector.backward(total);
             timings[1] += System.nanoTime() - backwardStart;
+            encoder.afterBackward((int) step);
             return total.getFloat();
         }
     }

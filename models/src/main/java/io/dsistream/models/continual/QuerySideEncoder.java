@@ -1,9 +1,11 @@
 package io.dsistream.models.continual;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a continual round needs of the encoder: token states and pooled vectors of query-side texts (queries,
@@ -28,4 +30,13 @@ public interface QuerySideEncoder {
 
     /** The arrays a round updates; empty for a frozen encoder. */
     List<Parameter> trainableParameters();
+
+    /** A term to add to the loss (AdaLoRA's orthogonality regulariser, eq. 4), in {@code scope}; empty by default. */
+    default Optional<NDArray> regularization(NDManager scope) {
+        return Optional.empty();
+    }
+
+    /** Called after each backward pass with the 0-based step (AdaLoRA's rank budget); nothing by default. */
+    default void afterBackward(int step) {
+    }
 }

@@ -199,6 +199,24 @@ class ContinualRoundTest {
     }
 
     @Test
+    void anAdaLoraRoundAllocatesItsRankBudget() {
+        io.dsistream.models.encoder.BertEncoderBlock block = TinyQueryEncoders.block(manager, 3);
+        io.dsistream.models.adapters.EncoderAdapters adalora = io.dsistream.models.adapters.EncoderAdapters.attach(
+                block, manager, io.dsistream.models.adapters.AdapterOptions.builder(
+                        io.dsistream.models.adapters.AdapterKind.ADALORA).optRankBudget(4, 2)
+                        .optBudgetSchedule(0, 4, 1).build(), "minilm");
+        AdaptedQueryEncoder encoder = new AdaptedQueryEncoder(block, adalora,
+                io.dsistream.models.encoder.Pooling.MEAN, TinyQueryEncoders::tokenize, TinyQueryEncoders.PAD,
+                TinyQueryEncoders.SEP);
+        RoundResult result = new ContinualRound(options(ContinualStrategy.REPLAY), encoder, manager).run(current,
+                documents(8, 12, false), documents(0, 8, true), List.of());
+        assertTrue(Double.isFinite((double) result.statistics().get("loss.last")));
+        assertEquals(2.0, adalora.budget().orElseThrow().meanActiveRank(), 1e-9,
+                "the budget fell from 4 to 2 triplets per matrix by step 4");
+        result.candidate().close();
+    }
+
+    @Test
     void noneTrainsNothingButStillAssignsNewDocuments() throws Exception {
         RoundResult result = new ContinualRound(options(ContinualStrategy.NONE), TinyQueryEncoders.frozen(manager, 3),
                 manager).run(current, documents(8, 12, false), documents(0, 8, true), List.of());
