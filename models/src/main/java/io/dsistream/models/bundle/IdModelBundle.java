@@ -2,10 +2,12 @@ package io.dsistream.models.bundle;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
+import io.dsistream.models.adapters.EncoderAdapters;
 import io.dsistream.models.asi.SemanticQuantizer;
 import io.dsistream.models.decoder.DecoderOptions;
 import io.dsistream.models.decoder.IdDecoder;
 import io.dsistream.models.encoder.EncoderSpec;
+import io.dsistream.models.encoder.TextEncoder;
 import io.dsistream.models.ids.BalanceReport;
 import io.dsistream.models.ids.IdVocabulary;
 import io.dsistream.models.ids.SemanticId;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A generative-retrieval model bundle on disk: {@code manifest.json} ({@link BundleManifest}) plus
@@ -37,6 +40,8 @@ public record IdModelBundle(BundleManifest manifest, IdModel model) {
     public static final String DECODER_FILE = "decoder.params";
     public static final String DECODER_OPTIONS_FILE = "decoder.json";
     public static final String ASSIGNMENTS_FILE = "assignments.tsv";
+    /** The encoder adapter a continually trained bundle carries over its named base encoder. */
+    public static final String ADAPTER_FILE = "adapter.bin";
 
     /**
      * Writes {@code model} into {@code directory} (created if needed) with a manifest of version
@@ -48,7 +53,36 @@ public record IdModelBundle(BundleManifest manifest, IdModel model) {
                                        int encoderMaxLength, Integer parentVersion,
                                        Map<String, Object> hyperParameters, Map<String, Object> training,
                                        Map<String, Double> metrics, BalanceReport balance) throws IOException {
+        return write(directory, name, model, encoder, encoderMaxLength, parentVersion, null, hyperParameters,
+                training, metrics, balance);
+    }
+
+    /**
+     * As {@link #write(Path, String, IdModel, EncoderSpec, int, Integer, Map, Map, Map, BalanceReport)}, plus the
+     * encoder's adapter ({@value #ADAPTER_FILE}, component {@code adapter}) when {@code adapters} is not null: the
+     * bundle then names its base encoder and carries only the adapter's arrays.
+     *
+     * @throws IllegalArgumentException if the adapters belong to another base encoder than {@code encoder}
+     */
+    public static BundleManifest write(Path directory, String name, IdModel model, EncoderSpec encoder,
+                                       int encoderMaxLength, Integer parentVersion, EncoderAdapters adapters,
+                                       Map<String, Object> hyperParameters, Map<String, Object> training,
+                                       Map<String, Double> metrics, BalanceReport balance) throws IOException {
         Files.createDirectories(directory);
+        Map<String, Map<String, Object>> adapterComponent = null;
+        if (adapters != null) {
+            if (!adapters.baseEncoder().equals(encoder.cliName())) {
+                throw new IllegalArgumentException("the adapters were attached to base encoder '"
+                        + adapters.baseEncoder() + "', not '" + encoder.cliName() + "'");
+            }
+            adapters.save(directory.resolve(ADAPTER_FILE));
+            Map<String, Object> adapter = new LinkedHashMap<>();
+            adapter.put("file", ADAPTER_FILE);
+            adapter.put("kind", adapters.options().kind().cliName());
+            adapter.put("baseEncoder", adapters.baseEncoder());
+            adapter.put("trainableParameters", adapters.trainableParameterCount());
+            adapterComponent = Map.of("adapter", adapter);
+        }
         IdVocabulary vocabulary = model.vocabulary();
         Map<String, Map<String, Object>> components = new LinkedHashMap<>();
         if (model.quantizer() != null) {
@@ -72,6 +106,9 @@ public record IdModelBundle(BundleManifest manifest, IdModel model) {
             }
         }
         components.put("assignments", Map.of("file", ASSIGNMENTS_FILE, "documents", model.assignments().size()));
+        if (adapterComponent != null) {
+            components.putAll(adapterComponent);
+        }
         components.put("hyperparameters", new LinkedHashMap<>(hyperParameters));
         Map<String, Double> balanceValues = new LinkedHashMap<>();
         if (balance != null) {
@@ -148,6 +185,33 @@ public record IdModelBundle(BundleManifest manifest, IdModel model) {
             closeQuietly(quantizer);
             throw new IllegalArgumentException(directory.resolve(ASSIGNMENTS_FILE) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The adapter file a bundle carries, if its manifest names an {@code adapter} component. */
+    public static Optional<Path> adapterFile(Path directory) {
+        String file = ModelRegistry.readManifest(directory).componentFile("adapter");
+        return file == null ? Optional.empty() : Optional.of(directory.resolve(file));
+    }
+
+    /**
+     * Attaches the bundle's adapter, if it carries one, to a freshly loaded {@code encoder} of the base the manifest
+     * names; the encoder then computes what the bundle was trained with.
+     *
+     * @throws IllegalArgumentException if the encoder is not the manifest's base encoder, or the adapter file names
+     *     another base
+     */
+    public static Optional<EncoderAdapters> attachAdapter(Path directory, TextEncoder encoder) throws IOException {
+        BundleManifest manifest = ModelRegistry.readManifest(directory);
+        if (!manifest.encoder().name().equals(encoder.spec().cliName())) {
+            throw new IllegalArgumentException(directory.resolve(ModelRegistry.MANIFEST) + ": field 'encoder.name' is '"
+                    + manifest.encoder().name() + "', the adapter cannot go on encoder '" + encoder.spec().cliName()
+                    + "'");
+        }
+        Optional<Path> file = adapterFile(directory);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(EncoderAdapters.load(encoder, file.get()));
     }
 
     private static EncoderSpec encoderOf(BundleManifest manifest, Path manifestFile) {

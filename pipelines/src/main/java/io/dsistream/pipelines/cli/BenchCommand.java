@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks: throughput, latency and memory on this machine.",
         subcommands = {BenchEncoderCommand.class, BenchIngestCommand.class, BenchAdaptersCommand.class,
-            BenchQueryCommand.class})
+            BenchQueryCommand.class, BenchContinualCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
