@@ -97,6 +97,11 @@ final class EvalCommand implements Callable<Integer> {
                     + "with each leaf's mean document embedding).")
     LeafRanking leafRanking;
 
+    @Option(names = "--leaf-capacity", paramLabel = "N",
+            description = "asi: re-assign the corpus's IDs with the bundle's quantizer, at most N documents per leaf "
+                    + "(the next most probable leaf with room; 0 = plain argmax) instead of the stored IDs.")
+    Integer leafCapacity;
+
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
@@ -105,7 +110,7 @@ final class EvalCommand implements Callable<Integer> {
         EvalSettings settings = new EvalSettings(dataset, split, method, encoder, maxLength, batchSize, depth,
                 !quiet, CliConverters.cacheDirectory(), model,
                 new EvalSettings.RetrievalOverrides(beamSize, decoderWeight, denseWeight, candidateShare,
-                        leafRanking));
+                        leafRanking, leafCapacity));
         System.err.println("dsi eval " + settings);
         BeirDataset beir = BeirDataset.load(dataset);
         if (!beir.hasSplit(split)) {
