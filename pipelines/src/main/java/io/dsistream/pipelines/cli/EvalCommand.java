@@ -93,8 +93,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--leaf-ranking", paramLabel = "HOW",
             description = "Generative methods: how the leaves that fill the candidate budget are ranked: "
-                    + "code_probability (the query's own code probabilities; asi default) or centroid (dot product "
-                    + "with each leaf's mean document embedding).")
+                    + "decoder_and_code (decoder log p(ID|q) plus the quantizer's code log-probabilities; asi "
+                    + "default), code_probability (the quantizer's alone), decoder (the decoder's alone) or centroid "
+                    + "(dot product with each leaf's mean document embedding).")
     LeafRanking leafRanking;
 
     @Option(names = "--leaf-capacity", paramLabel = "N",
