@@ -15,9 +15,10 @@ import java.util.PriorityQueue;
  * per-position heads (the MLP quantizer) the joint leaves can still pile up (SciFact: 768 of 4,096 leaves used,
  * largest 137 documents), and a retrieval budget of a few hundred documents is then spent on a few large, mixed
  * leaves. Bounding leaf sizes at assignment time moves a document to the next most probable leaf under the same
- * scores queries are ranked by, so a query that would have found its leaf finds a neighbour instead. It is the
+ * scores queries are ranked by, so a query that would have found its leaf may find a neighbour instead. It is the
  * capacity-constrained counterpart of the balanced (Sinkhorn) assignment that ASI++'s RQ/PQ variants use while
- * training, applied once to the corpus.
+ * training, applied once to the corpus. Measured on SciFact it balances the ID space but costs retrieval quality
+ * (README, "ASI++ ablation"), so training leaves it off by default ({@code TrainingOptions.DEFAULT_LEAF_CAPACITY}).
  *
  * <p>Leaves are enumerated best first per document (k-best sums over L sorted code lists), so a document looks
  * at only as many leaves as it needs. Deterministic: ties break by document index.

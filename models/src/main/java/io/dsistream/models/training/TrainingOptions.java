@@ -44,7 +44,13 @@ public record TrainingOptions(String method, QuantizerKind quantizerKind, int po
                               AugmentationOptions augmentation, int warmStartEpochs, int patience, int progressEvery,
                               int queryTokens, int indexTokens, int leafCapacity) {
 
-    /** Default {@link #leafCapacity()}: 0 (plain argmax) until measured otherwise. */
+    /**
+     * Default {@link #leafCapacity()}: 0, the quantizer's plain argmax. Measured on SciFact (one trained bundle, IDs
+     * re-assigned by {@code dsi eval --leaf-capacity}): capacity 4 and 8 balanced the leaves (1,740 and 1,196 used,
+     * normalised entropy 0.88 and 0.82 against 0.70) but lowered nDCG@10 from 0.6212 to 0.5915 and 0.5972 and
+     * Recall@100 from 0.873 to 0.843 and 0.841 at the same 10% budget: moved documents land in leaves their queries
+     * do not rank high.
+     */
     public static final int DEFAULT_LEAF_CAPACITY = 0;
 
     public static final String ASI = "asi";
