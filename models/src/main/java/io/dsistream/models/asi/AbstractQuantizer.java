@@ -9,6 +9,7 @@ import ai.djl.nn.ParameterList;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -80,7 +81,30 @@ abstract class AbstractQuantizer implements SemanticQuantizer {
 
     @Override
     public final int[][] assign(float[][] embeddings) {
+        float[][] logProbabilities = logCodeProbabilities(embeddings);
+        int positions = options.positions();
+        int codes = options.codesPerPosition();
         int[][] ids = new int[embeddings.length][];
+        for (int row = 0; row < embeddings.length; row++) {
+            int[] id = new int[positions];
+            for (int p = 0; p < positions; p++) {
+                int best = 0;
+                for (int c = 1; c < codes; c++) {
+                    if (logProbabilities[row][p * codes + c] > logProbabilities[row][p * codes + best]) {
+                        best = c;
+                    }
+                }
+                id[p] = best;
+            }
+            ids[row] = id;
+        }
+        return ids;
+    }
+
+    @Override
+    public final float[][] logCodeProbabilities(float[][] embeddings) {
+        float[][] rows = new float[embeddings.length][];
+        int width = options.positions() * options.codesPerPosition();
         for (int start = 0; start < embeddings.length; start += ASSIGN_CHUNK) {
             int end = Math.min(embeddings.length, start + ASSIGN_CHUNK);
             float[] flat = new float[(end - start) * options.dimension()];
@@ -94,19 +118,14 @@ abstract class AbstractQuantizer implements SemanticQuantizer {
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray batch = scope.create(flat, new Shape(end - start, options.dimension()));
-                // argmax of log-probabilities (B, L, V) -> (B, L)
-                long[] codes = forward(batch, false).logCodeProbabilities().argMax(-1).toLongArray();
-                int positions = options.positions();
+                // (B, L, V) flattened row-major: row b's block is [L * V]
+                float[] all = forward(batch, false).logCodeProbabilities().toFloatArray();
                 for (int row = start; row < end; row++) {
-                    int[] id = new int[positions];
-                    for (int p = 0; p < positions; p++) {
-                        id[p] = (int) codes[(row - start) * positions + p];
-                    }
-                    ids[row] = id;
+                    rows[row] = Arrays.copyOfRange(all, (row - start) * width, (row - start + 1) * width);
                 }
             }
         }
-        return ids;
+        return rows;
     }
 
     /** The embeddings' batch size after checking that their shape is {@code (B, H)}. */

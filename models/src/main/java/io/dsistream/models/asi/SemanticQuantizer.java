@@ -52,6 +52,14 @@ public interface SemanticQuantizer extends AutoCloseable {
      */
     int[][] assign(float[][] embeddings);
 
+    /**
+     * {@code log p(c_i | e)} of each embedding in inference mode, {@code [B][L * V]} (position-major), for ID
+     * assignments that look past the argmax ({@code io.dsistream.models.ids.CapacityBoundedAssignment}).
+     *
+     * @param embeddings {@code [B][H]}
+     */
+    float[][] logCodeProbabilities(float[][] embeddings);
+
     /** The trainable parameters, in a stable order, each with a name and an array that records gradients. */
     ParameterList getParameters();
 

@@ -52,6 +52,8 @@ public final class GenerativeRetriever implements Retriever {
     private final int[] leafSizes;
     private final int candidateBudget;
     private final float[] centroids;
+    /** The decoder's log p(ID | q) of every populated leaf for the current query, when the leaf ranking needed it. */
+    private Map<SemanticId, Double> decoderScores;
 
     /**
      * @param encoder the frozen encoder for query texts; may be null when only {@link #rank} is used
@@ -152,6 +154,7 @@ public final class GenerativeRetriever implements Retriever {
      */
     public Ranking rank(NDArray memory, NDArray mask, float[] query, int k) {
         Map<SemanticId, Double> pathScores = new LinkedHashMap<>();
+        decoderScores = null;
         NextTokenScorer scorer = model.decoder().scorerFor(memory, mask);
         for (ScoredId hit : search.search(trie, scorer)) {
             pathScores.putIfAbsent(hit.id(), hit.score());
@@ -177,13 +180,12 @@ public final class GenerativeRetriever implements Retriever {
                 }
             }
             if (candidateBudget > gathered) {
-                gathered = fillBudget(byCentroid ? centroidScores(query) : codeScores(logProbs), pathScores, extra,
-                        gathered);
+                gathered = fillBudget(leafScores(query, logProbs, scorer, byCentroid), pathScores, extra, gathered);
             }
         }
         if (!extra.isEmpty()) {
             Map<SemanticId, Double> scored = options.decoderWeight() == 0f ? null
-                    : DecoderPathScores.of(scorer, model.vocabulary(), extra);
+                    : decoderScores != null ? decoderScores : DecoderPathScores.of(scorer, model.vocabulary(), extra);
             for (SemanticId leaf : extra) {
                 pathScores.put(leaf, scored == null ? 0.0 : scored.get(leaf));
             }
@@ -233,6 +235,25 @@ public final class GenerativeRetriever implements Retriever {
         }
         // a sparse back-off: at most as many leaves as the beam returns
         return trie.populatedLeavesUnder(trie.longestPopulatedPrefix(id), options.beamSize());
+    }
+
+    /** Per populated leaf its score under {@link RetrievalOptions#leafRanking()}. */
+    private double[] leafScores(float[] query, float[] logProbs, NextTokenScorer scorer, boolean byCentroid) {
+        decoderScores = null;
+        if (byCentroid) {
+            return centroidScores(query);
+        }
+        LeafRanking ranking = options.leafRanking();
+        if (ranking != LeafRanking.DECODER && ranking != LeafRanking.DECODER_AND_CODE) {
+            return codeScores(logProbs);
+        }
+        decoderScores = DecoderPathScores.of(scorer, model.vocabulary(), leaves);
+        double[] code = ranking == LeafRanking.DECODER_AND_CODE ? codeScores(logProbs) : new double[leaves.size()];
+        double[] score = new double[leaves.size()];
+        for (int i = 0; i < leaves.size(); i++) {
+            score[i] = decoderScores.get(leaves.get(i)) + code[i];
+        }
+        return score;
     }
 
     /** Per populated leaf Σ_i log p(c_i | q). */

@@ -7,8 +7,8 @@ package io.dsistream.models.retrieval;
  * @param decoderWeight   w_dec, weight of the decoder's path log-probability log p(ID | q) in a document's score
  * @param denseWeight     w_dense, weight of the dot product of query and document embeddings
  * @param candidateShare  candidate budget as a share of the corpus: after the beam's leaves and the query's own
- *                        quantizer ID, further leaves are added, best first by the query's own code probabilities
- *                        {@code Σ_i log p(c_i | q)}, while the documents gathered stay within this share. 0 turns
+ *                        quantizer ID, further leaves are added, best first by {@code leafRanking}, while the
+ *                        documents gathered stay within this share. 0 turns
  *                        the back-off off (pure beam search); it needs a quantizer (ASI) and is ignored without one
  * @param addQueryOwnId   whether the leaf of the query's own quantizer ID (or, when empty, the populated leaves
  *                        under its longest populated prefix) joins the candidates (ASI's "query ID as candidate")
@@ -44,10 +44,15 @@ public record RetrievalOptions(int beamSize, float decoderWeight, float denseWei
         }
     }
 
-    /** ASI defaults: beam 10, w_dec 0.01, w_dense 1, 10% candidate budget, the query's own ID as a candidate. */
+    /**
+     * ASI defaults: beam 10, w_dec 0.01, w_dense 1, 10% candidate budget, the query's own ID as a candidate, the
+     * budget filled by decoder and quantizer together ({@link LeafRanking#DECODER_AND_CODE}). On SciFact (same
+     * bundle, 518 documents scored) that ranking gave nDCG@10 0.6289 / Recall@100 0.8883, against 0.6212 / 0.8733
+     * by the quantizer's code probabilities alone and 0.6041 / 0.8577 by the decoder alone.
+     */
     public static RetrievalOptions asiDefaults() {
         return new RetrievalOptions(10, DEFAULT_DECODER_WEIGHT, 1f, DEFAULT_CANDIDATE_SHARE, true,
-                LeafRanking.CODE_PROBABILITY);
+                LeafRanking.DECODER_AND_CODE);
     }
 
     /** DSI defaults: documents ranked by the decoder's path score alone, no back-off (Tay et al. 2022). */

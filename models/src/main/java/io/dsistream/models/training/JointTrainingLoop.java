@@ -27,6 +27,7 @@ import io.dsistream.models.eval.Ranking;
 import io.dsistream.models.eval.RetrievalMetrics;
 import io.dsistream.models.eval.ScoredDoc;
 import io.dsistream.models.ids.BalanceReport;
+import io.dsistream.models.ids.CapacityBoundedAssignment;
 import io.dsistream.models.ids.DocIdTrie;
 import io.dsistream.models.ids.IdVocabulary;
 import io.dsistream.models.ids.SemanticId;
@@ -153,13 +154,21 @@ final class JointTrainingLoop {
                 }
             }
             epochsRun = epoch;
-            List<SemanticId> ids = quantizer == null ? fixedIds : assign(quantizer, documentVectors);
+            List<SemanticId> ids = quantizer == null ? fixedIds
+                    : assign(quantizer, documentVectors, options.leafCapacity());
             Map<String, Double> metrics = validate(manager, data, texts, documents, quantizer, decoder, ids,
                     prefixFree, validationRetrieval);
             BalanceReport balance = BalanceReport.of(trie(documents, ids), vocabulary);
             log.printf(Locale.ROOT, "epoch %d validation %s; balance: %d used leaves, normalized entropy %.4f, "
                             + "max leaf %d (%.0f s)%n", epoch, metrics, balance.usedLeaves(),
                     balance.normalizedEntropy(), balance.maxLeaf(), (System.nanoTime() - started) / 1e9);
+            if (quantizer != null && options.leafCapacity() > 0) {
+                // the quantizer's own balance, which the ASI++ losses act on, before the capacity moves documents
+                BalanceReport argmax = BalanceReport.of(trie(documents, assign(quantizer, documentVectors, 0)),
+                        vocabulary);
+                log.printf(Locale.ROOT, "epoch %d argmax balance: %d used leaves, normalized entropy %.4f, max leaf %d%n",
+                        epoch, argmax.usedLeaves(), argmax.normalizedEntropy(), argmax.maxLeaf());
+            }
             double metric = metrics.getOrDefault("ndcg@10", 0.0) + metrics.getOrDefault("recall@100", 0.0);
             if (metric > bestMetric) {
                 bestMetric = metric;
@@ -182,7 +191,8 @@ final class JointTrainingLoop {
             quantizer = restoredQuantizer;
             decoder = restoreDecoder(manager, decoderOptions, bestWeights[1]);
         }
-        List<SemanticId> finalIds = quantizer == null ? fixedIds : assign(quantizer, documentVectors);
+        List<SemanticId> finalIds = quantizer == null ? fixedIds
+                : assign(quantizer, documentVectors, options.leafCapacity());
         Map<String, SemanticId> assignments = new LinkedHashMap<>();
         for (int d = 0; d < finalIds.size(); d++) {
             assignments.put(documents.docIds().get(d), finalIds.get(d));
@@ -198,6 +208,14 @@ final class JointTrainingLoop {
         statistics.put("best_epoch", bestEpoch);
         statistics.put("optimizer_steps", step);
         statistics.put("device", manager.getDevice().toString());
+        if (quantizer != null) {
+            BalanceReport argmax = BalanceReport.of(trie(documents, assign(quantizer, documentVectors, 0)),
+                    vocabulary);
+            statistics.put("leaf_capacity", options.leafCapacity());
+            statistics.put("argmax.used_leaves", argmax.usedLeaves());
+            statistics.put("argmax.normalized_entropy", argmax.normalizedEntropy());
+            statistics.put("argmax.max_leaf", argmax.maxLeaf());
+        }
         statistics.put("wall_seconds", (System.nanoTime() - started) / 1e9);
         return new TrainingResult(model, statistics, bestValidation, balance);
     }
@@ -302,8 +320,15 @@ final class JointTrainingLoop {
         return line.toString();
     }
 
-    static List<SemanticId> assign(SemanticQuantizer quantizer, float[][] documentVectors) {
-        int[][] codes = quantizer.assign(documentVectors);
+    /**
+     * Every document's ID under the quantizer: the argmax per position, or with {@code leafCapacity > 0} the most
+     * probable leaf with room ({@link CapacityBoundedAssignment}).
+     */
+    static List<SemanticId> assign(SemanticQuantizer quantizer, float[][] documentVectors, int leafCapacity) {
+        int[][] codes = leafCapacity == 0 ? quantizer.assign(documentVectors)
+                : new CapacityBoundedAssignment(quantizer.options().positions(),
+                quantizer.options().codesPerPosition(), leafCapacity)
+                .assign(quantizer.logCodeProbabilities(documentVectors));
         List<SemanticId> ids = new ArrayList<>(codes.length);
         for (int[] id : codes) {
             ids.add(SemanticId.of(id));

@@ -84,6 +84,76 @@ class GenerativeRetrieverTest {
         }
     }
 
+    @Test
+    void decoderRankingScoresEveryLeafByItsPathLogProbability() {
+        CorpusVectors corpus = TinyIdModels.corpus(H);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+             IdModel model = TinyIdModels.model(manager, corpus)) {
+            // decoder score only, the whole corpus as budget: each document scores its leaf's log p(ID | q)
+            RetrievalOptions options = new RetrievalOptions(1, 1f, 0f, 1.0, false, LeafRanking.DECODER);
+            GenerativeRetriever retriever = new GenerativeRetriever(null, model, corpus, options, manager);
+            NDArray memory = memory(manager);
+            NDArray mask = manager.ones(new Shape(3));
+            Ranking ranking = retriever.rank(memory, mask, corpus.vector(3), TinyIdModels.DOCUMENTS);
+            assertEquals(TinyIdModels.DOCUMENTS, ranking.docsScored());
+            var scorer = model.decoder().scorerFor(memory, mask);
+            for (ScoredDoc doc : ranking.docs()) {
+                assertEquals(pathLogProbability(scorer, SemanticId.parse(doc.semanticId())), doc.score(), 1e-4,
+                        doc.docId());
+            }
+        }
+    }
+
+    @Test
+    void decoderAndCodeRankingFillsTheBudgetBestLeavesFirst() {
+        CorpusVectors corpus = TinyIdModels.corpus(H);
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+             IdModel model = TinyIdModels.model(manager, corpus)) {
+            RetrievalOptions options = new RetrievalOptions(1, 0f, 1f, 0.5, false, LeafRanking.DECODER_AND_CODE);
+            GenerativeRetriever retriever = new GenerativeRetriever(null, model, corpus, options, manager);
+            NDArray memory = memory(manager);
+            NDArray mask = manager.ones(new Shape(3));
+            float[] query = corpus.vector(5);
+            Ranking ranking = retriever.rank(memory, mask, query, TinyIdModels.DOCUMENTS);
+            // by hand: decoder log p(ID | q) + Σ_i log p(c_i | q) of every populated leaf, best first
+            var scorer = model.decoder().scorerFor(memory, mask);
+            float[] codeLogProbs;
+            try (NDManager scope = manager.newSubManager()) {
+                codeLogProbs = model.quantizer().forward(scope.create(query, new Shape(1, H)), false)
+                        .logCodeProbabilities().toFloatArray();
+            }
+            DocIdTrie trie = model.trie();
+            List<SemanticId> leaves = new ArrayList<>(trie.leafSizes().keySet());
+            java.util.Map<SemanticId, Double> score = new java.util.HashMap<>();
+            int codes = TinyIdModels.VOCABULARY.codesPerPosition();
+            for (SemanticId leaf : leaves) {
+                double sum = pathLogProbability(scorer, leaf);
+                for (int p = 0; p < leaf.length(); p++) {
+                    sum += codeLogProbs[p * codes + leaf.code(p)];
+                }
+                score.put(leaf, sum);
+            }
+            leaves.sort(Comparator.comparingDouble((SemanticId leaf) -> -score.get(leaf)));
+            Set<SemanticId> got = new HashSet<>();
+            for (ScoredDoc doc : ranking.docs()) {
+                got.add(SemanticId.parse(doc.semanticId()));
+            }
+            // the best leaf by the combined score is always taken (the beam's own leaf aside, it is first in line)
+            assertTrue(got.contains(leaves.get(0)), "best leaf " + leaves.get(0) + " missing from " + got);
+            assertTrue(ranking.docsScored() <= 6 + trie.leafSize(leaves.get(0)) + 6, "within the budget");
+        }
+    }
+
+    /** log p(ID | q) token by token through the scorer. */
+    private static double pathLogProbability(io.dsistream.models.ids.NextTokenScorer scorer, SemanticId id) {
+        double sum = 0;
+        for (int t = 0; t < id.length(); t++) {
+            float[] next = scorer.nextTokenLogProbs(List.of(id.prefix(t).tokens(TinyIdModels.VOCABULARY)))[0];
+            sum += next[TinyIdModels.VOCABULARY.token(t, id.code(t))];
+        }
+        return sum;
+    }
+
     static NDArray memory(NDManager manager) {
         Random random = new Random(11);
         float[] values = new float[3 * H];

@@ -93,8 +93,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--leaf-ranking", paramLabel = "HOW",
             description = "Generative methods: how the leaves that fill the candidate budget are ranked: "
-                    + "code_probability (the query's own code probabilities; asi default) or centroid (dot product "
-                    + "with each leaf's mean document embedding).")
+                    + "decoder_and_code (decoder log p(ID|q) plus the quantizer's code log-probabilities; asi "
+                    + "default), code_probability (the quantizer's alone), decoder (the decoder's alone) or centroid "
+                    + "(dot product with each leaf's mean document embedding).")
     LeafRanking leafRanking;
 
     @Option(names = "--candidates", paramLabel = "HOW",
@@ -107,6 +108,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "asi with --candidates planned: IDs the quantizer proposes per query (default 48).")
     Integer quantizerLeaves;
 
+    @Option(names = "--leaf-capacity", paramLabel = "N",
+            description = "asi: re-assign the corpus's IDs with the bundle's quantizer, at most N documents per leaf "
+                    + "(the next most probable leaf with room; 0 = plain argmax) instead of the stored IDs.")
+    Integer leafCapacity;
+
     @Option(names = "--quiet", description = "No progress lines.")
     boolean quiet;
 
@@ -115,7 +121,7 @@ final class EvalCommand implements Callable<Integer> {
         EvalSettings settings = new EvalSettings(dataset, split, method, encoder, maxLength, batchSize, depth,
                 !quiet, CliConverters.cacheDirectory(), model,
                 new EvalSettings.RetrievalOverrides(beamSize, decoderWeight, denseWeight, candidateShare,
-                        leafRanking, candidates, quantizerLeaves));
+                        leafRanking, candidates, quantizerLeaves, leafCapacity));
         System.err.println("dsi eval " + settings);
         BeirDataset beir = BeirDataset.load(dataset);
         if (!beir.hasSplit(split)) {

@@ -104,6 +104,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Epochs without a better validation score before stopping (default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--leaf-capacity", defaultValue = "" + TrainingOptions.DEFAULT_LEAF_CAPACITY, paramLabel = "N",
+            description = "asi: most documents per leaf when the corpus gets its IDs (the next most probable leaf "
+                    + "with room); 0 = the quantizer's plain argmax (default: ${DEFAULT-VALUE}).")
+    int leafCapacity;
+
     @Option(names = "--max-length", defaultValue = "256", paramLabel = "TOKENS",
             description = "Encoder input length of the document vectors (default: ${DEFAULT-VALUE}).")
     int maxLength;
@@ -121,7 +126,8 @@ final class TrainCommand implements Callable<Integer> {
                 .withShape(positions, codes)
                 .withData(qrelsRepeat, indexingRepeat, !noSelfSupervised)
                 .withRun(seed, warmStart, patience, defaults.progressEvery(), defaults.warmupSteps())
-                .withAugmentation(augment == null ? AugmentationOptions.NONE : AugmentationOptions.parse(augment));
+                .withAugmentation(augment == null ? AugmentationOptions.NONE : AugmentationOptions.parse(augment))
+                .withLeafCapacity(leafCapacity);
         TrainSettings settings = new TrainSettings(dataset, out, name, encoder, maxLength, 32, options, !quiet,
                 CliConverters.cacheDirectory());
         System.err.println("dsi train " + settings);

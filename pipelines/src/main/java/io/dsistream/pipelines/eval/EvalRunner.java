@@ -13,7 +13,10 @@ import io.dsistream.models.eval.EvaluationResult;
 import io.dsistream.models.eval.ProgressReporter;
 import ai.djl.ndarray.NDManager;
 import io.dsistream.models.bundle.IdModelBundle;
+import io.dsistream.models.asi.SemanticQuantizer;
 import io.dsistream.models.ids.BalanceReport;
+import io.dsistream.models.ids.CapacityBoundedAssignment;
+import io.dsistream.models.ids.SemanticId;
 import io.dsistream.models.retrieval.GenerativeRetriever;
 import io.dsistream.models.retrieval.PlannedLeafRetriever;
 import io.dsistream.models.retrieval.QueryPlanner;
@@ -27,6 +30,11 @@ import io.dsistream.pipelines.indexing.IndexingJobOptions;
 import io.dsistream.models.retrieval.IdModel;
 import io.dsistream.models.retrieval.RetrievalOptions;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Builds the retriever a method names and evaluates it on one split of a BEIR dataset. */
@@ -86,9 +94,10 @@ public final class EvalRunner {
                 throw new IllegalArgumentException(settings.model() + " holds a '" + bundle.manifest().method()
                         + "' model, not '" + settings.method().cliName() + "'");
             }
-            try (IdModel model = bundle.model()) {
+            try (IdModel stored = bundle.model()) {
                 CorpusVectors vectors = corpusVectors(dataset, encoder);
-                if (settings.retrieval().candidates() == EvalSettings.CandidateSelection.PLANNED) {
+                IdModel model = reassigned(stored, vectors);
+                if (planned) {
                     return runPlanned(evaluation, encoder, model, vectors);
                 }
                 retrievalOptions = retrievalOptions(model);
@@ -157,6 +166,41 @@ public final class EvalRunner {
         balance = BalanceReport.of(trie, model.vocabulary());
         return evaluation.run(new PlannedLeafRetriever(planner, trie, vectors,
                 IndexingJobOptions.KEY_PREFIX_LENGTH.defaultValue()));
+    }
+
+    /**
+     * The stored model, or with {@code --leaf-capacity} the same quantizer and decoder with every corpus document's
+     * ID assigned anew under that capacity (what training with that capacity stores, minus its effect on choosing
+     * the best epoch).
+     */
+    private IdModel reassigned(IdModel stored, CorpusVectors vectors) {
+        Integer capacity = settings.retrieval().leafCapacity();
+        if (capacity == null) {
+            return stored;
+        }
+        if (stored.quantizer() == null) {
+            throw new IllegalArgumentException("--leaf-capacity needs an asi bundle with a quantizer");
+        }
+        List<String> docIds = new ArrayList<>(stored.assignments().keySet());
+        float[][] rows = new float[docIds.size()][];
+        Map<String, Integer> row = new HashMap<>();
+        for (int i = 0; i < vectors.size(); i++) {
+            row.put(vectors.docIds().get(i), i);
+        }
+        for (int d = 0; d < rows.length; d++) {
+            rows[d] = vectors.vector(row.get(docIds.get(d)));
+        }
+        SemanticQuantizer quantizer = stored.quantizer();
+        int[][] codes = capacity == 0 ? quantizer.assign(rows)
+                : new CapacityBoundedAssignment(quantizer.options().positions(),
+                quantizer.options().codesPerPosition(), capacity).assign(quantizer.logCodeProbabilities(rows));
+        Map<String, SemanticId> assignments = new LinkedHashMap<>();
+        for (int d = 0; d < rows.length; d++) {
+            assignments.put(docIds.get(d), SemanticId.of(codes[d]));
+        }
+        System.err.println("re-assigned " + rows.length + " documents' IDs at leaf capacity " + capacity);
+        // not closed: it borrows the stored model's quantizer, which the stored model closes
+        return new IdModel(stored.method(), quantizer, stored.decoder(), assignments, stored.prefixFree());
     }
 
     private RetrievalOptions retrievalOptions(IdModel model) {

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * What one {@code dsi eval} run does, parsed once from the command line.
  *
  * @param model       the bundle directory of a generative method, else null
- * @param retrieval   overrides of the generative retriever's options (each null keeps the method's default)
+ * @param retrieval   overrides of the generative retriever's options (each null keeps the method's default);
+ *                    {@code leafCapacity} re-assigns an ASI corpus's IDs with the bundle's quantizer
  */
 public record EvalSettings(Path dataset, String split, RetrievalMethod method, EncoderSpec encoder, int maxLength,
                            int batchSize, int depth, boolean showProgress, Path cacheDirectory, Path model,
@@ -16,8 +17,10 @@ public record EvalSettings(Path dataset, String split, RetrievalMethod method, E
 
     /** Generative retrieval settings given on the command line; null fields keep the defaults. */
     public record RetrievalOverrides(Integer beamSize, Float decoderWeight, Float denseWeight, Double candidateShare,
-                                     LeafRanking leafRanking, CandidateSelection candidates, Integer quantizerLeaves) {
-        public static final RetrievalOverrides NONE = new RetrievalOverrides(null, null, null, null, null, null, null);
+                                     LeafRanking leafRanking, CandidateSelection candidates, Integer quantizerLeaves,
+                                     Integer leafCapacity) {
+        public static final RetrievalOverrides NONE = new RetrievalOverrides(null, null, null, null, null, null, null,
+                null);
     }
 
     /** How an asi model picks the leaves whose documents are scored. */
