@@ -1,5 +1,6 @@
 package io.dsistream.operators.indexing;
 
+import io.dsistream.models.serving.IndexingBundle;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -29,6 +30,16 @@ public final class ActiveModelVersion implements Serializable {
             restored = Math.max(restored, v);
         }
         version = restored;
+    }
+
+    /**
+     * The bundle an operator opens with: the restored version, or the newest when it starts fresh; that bundle's
+     * version becomes the active one.
+     */
+    public IndexingBundle open(ModelBundleSource source) {
+        IndexingBundle bundle = version > 0 ? source.resolve(version) : source.resolve();
+        version = bundle.manifest().version();
+        return bundle;
     }
 
     /** The version to serve, 0 when the operator starts fresh (then: the newest). */

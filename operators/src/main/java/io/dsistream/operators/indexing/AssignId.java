@@ -47,9 +47,8 @@ public class AssignId extends ProcessFunction<IndexRequest, IndexRequest> implem
 
     @Override
     public void open(OpenContext openContext) {
-        IndexingBundle bundle = active.version() > 0 ? bundleSource.resolve(active.version()) : bundleSource.resolve();
+        IndexingBundle bundle = active.open(bundleSource);
         assigner = bundle.openAssigner();
-        active.set(bundle.manifest().version());
         deadLetters = new DeadLetters(getRuntimeContext().getMetricGroup());
         getRuntimeContext().getMetricGroup().gauge(IndexingMetrics.MODEL_VERSION,
                 (Gauge<String>) () -> assigner.modelVersion());

@@ -79,10 +79,9 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
 
     @Override
     public void open(OpenContext openContext) {
-        IndexingBundle bundle = active.version() > 0 ? bundleSource.resolve(active.version()) : bundleSource.resolve();
+        IndexingBundle bundle = active.open(bundleSource);
         encoder = bundle.openEncoder(batchSize);
         encoderVersion = bundle.modelVersion();
-        active.set(bundle.manifest().version());
         swaps = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_SWAPS);
         swapFailures = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_SWAP_FAILURES);
         getRuntimeContext().getMetricGroup().gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> encoderVersion);

@@ -85,9 +85,8 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
 
     @Override
     public void open(OpenContext openContext) {
-        IndexingBundle bundle = active.version() > 0 ? bundleSource.resolve(active.version()) : bundleSource.resolve();
+        IndexingBundle bundle = active.open(bundleSource);
         model = bundle.openRetrieval(options, batchSize);
-        active.set(bundle.manifest().version());
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         worker = new BatchingWorker<>("async-retrieve-" + subtask, this::planBatch, batchSize,
                 Duration.ofMillis(maxWaitMillis), queueCapacity);
