@@ -28,6 +28,12 @@ public final class OperatorUids {
     public static final String PARSE_MODEL_UPDATES = "parse-model-updates";
     public static final String DOCUMENT_CONTROLS = "model-update-documents";
     public static final String QUERY_CONTROLS = "model-update-queries";
+    public static final String FEEDBACK_SOURCE = "feedback-source";
+    public static final String PARSE_FEEDBACK = "parse-feedback";
+    public static final String TRAINER_MODEL_UPDATES = "trainer-model-updates";
+    public static final String TRAINER_HEALTH_ALERTS = "trainer-health-alerts";
+    public static final String TRAINER = "trainer";
+    public static final String MODEL_UPDATES_SINK = "model-updates-sink";
 
     private OperatorUids() {
     }

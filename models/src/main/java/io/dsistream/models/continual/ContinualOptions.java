@@ -1,5 +1,7 @@
 package io.dsistream.models.continual;
 
+import java.io.Serializable;
+
 /**
  * How a continual round trains; immutable.
  *
@@ -21,7 +23,7 @@ package io.dsistream.models.continual;
 public record ContinualOptions(ContinualStrategy strategy, int epochs, int batchSize, float learningRate,
                                float adapterLearningRate, float lambda, float stabilityWeight,
                                boolean selfSupervised, int feedbackRepeat, double replayRatio, int queryTokens,
-                               int indexTokens, long seed) {
+                               int indexTokens, long seed) implements Serializable {
 
     public ContinualOptions {
         if (strategy == null) {

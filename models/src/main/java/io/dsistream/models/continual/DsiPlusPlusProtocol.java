@@ -68,11 +68,11 @@ public final class DsiPlusPlusProtocol {
     }
 
     /** The corpus split: per document its part (0 = initial), per query split its queries by part. */
-    record Split(List<BeirDocument> documents, Map<String, Integer> partOf, int parts,
+    public record Split(List<BeirDocument> documents, Map<String, Integer> partOf, int parts,
                  Map<String, Map<String, Map<String, Integer>>> trainByPart,
                  Map<String, Map<String, Map<String, Integer>>> testByPart) {
 
-        List<BeirDocument> part(int part) {
+        public List<BeirDocument> part(int part) {
             return documents.stream().filter(d -> partOf.get(d.id()) == part).toList();
         }
 
@@ -81,7 +81,7 @@ public final class DsiPlusPlusProtocol {
         }
 
         /** Queries of {@code part} of a split: query id → judgments. */
-        static Map<String, Map<String, Integer>> of(Map<String, Map<String, Map<String, Integer>>> byPart, int part) {
+        public static Map<String, Map<String, Integer>> of(Map<String, Map<String, Map<String, Integer>>> byPart, int part) {
             return byPart.getOrDefault(Integer.toString(part), Map.of());
         }
     }
@@ -90,7 +90,7 @@ public final class DsiPlusPlusProtocol {
      * Splits a corpus as DSI++ does. Parts: 0 the initial share, then {@code increments} parts of the rest.
      * Queries: the latest part among their relevant documents (graded above 0, inside the corpus kept).
      */
-    static Split split(BeirDataset dataset, double initialShare, int increments, int maxDocuments, long seed) {
+    public static Split split(BeirDataset dataset, double initialShare, int increments, int maxDocuments, long seed) {
         List<BeirDocument> documents = new ArrayList<>(dataset.corpus());
         Random random = new Random(seed);
         if (maxDocuments > 0 && maxDocuments < documents.size()) {
@@ -333,7 +333,7 @@ public final class DsiPlusPlusProtocol {
     }
 
     /** Trains an ASI++ model on parts 0..{@code upTo} with their train queries (encoder frozen). */
-    private IdModel train(BeirDataset dataset, Split split, int upTo, CorpusVectors vectors,
+    public IdModel train(BeirDataset dataset, Split split, int upTo, CorpusVectors vectors,
                           Map<String, Integer> vectorRow, NDManager manager, Path directory) throws IOException {
         BeirDataset part = writeSubset(dataset, split, upTo, directory);
         TrainingData data = TrainingData.build(part, part.corpus(), settings.initialTraining(), null);
@@ -434,7 +434,7 @@ public final class DsiPlusPlusProtocol {
         return vectors.vector(index);
     }
 
-    private static CorpusVectors subset(CorpusVectors vectors, Map<String, Integer> row, List<String> docIds) {
+    public static CorpusVectors subset(CorpusVectors vectors, Map<String, Integer> row, List<String> docIds) {
         int h = vectors.dimension();
         float[] flat = new float[docIds.size() * h];
         for (int i = 0; i < docIds.size(); i++) {
@@ -444,7 +444,7 @@ public final class DsiPlusPlusProtocol {
     }
 
     /** Forgetting and new-document figures per strategy, and their ratio to the reference. */
-    static void summarise(Map<String, Object> report, List<Map<String, Object>> steps, int increments) {
+    public static void summarise(Map<String, Object> report, List<Map<String, Object>> steps, int increments) {
         Map<String, List<Map<String, Object>>> byStrategy = new LinkedHashMap<>();
         for (Map<String, Object> row : steps) {
             byStrategy.computeIfAbsent((String) row.get("strategy"), s -> new ArrayList<>()).add(row);
@@ -487,7 +487,7 @@ public final class DsiPlusPlusProtocol {
         }
     }
 
-    private Map<String, Object> describeSettings() {
+    public Map<String, Object> describeSettings() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("encoder", settings.encoder().cliName());
         out.put("initial_share", settings.initialShare());

@@ -113,7 +113,7 @@ public record ReplayBufferSnapshot(int reservoirCapacity, int windowCapacity, lo
         }
     }
 
-    private static void writeEntries(DataOutputStream out, List<Entry> entries) throws IOException {
+    static void writeEntries(DataOutputStream out, List<Entry> entries) throws IOException {
         out.writeInt(entries.size());
         for (Entry entry : entries) {
             out.writeUTF(entry.docId());
@@ -131,7 +131,7 @@ public record ReplayBufferSnapshot(int reservoirCapacity, int windowCapacity, lo
         }
     }
 
-    private static List<Entry> readEntries(DataInputStream in) throws IOException {
+    static List<Entry> readEntries(DataInputStream in) throws IOException {
         int count = in.readInt();
         List<Entry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

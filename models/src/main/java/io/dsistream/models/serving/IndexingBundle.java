@@ -2,6 +2,8 @@ package io.dsistream.models.serving;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
+import io.dsistream.models.adapters.AdapterKind;
+import io.dsistream.models.adapters.EncoderAdapters;
 import io.dsistream.models.asi.QuantizerKind;
 import io.dsistream.models.asi.QuantizerOptions;
 import io.dsistream.models.asi.ResidualQuantizer;
@@ -133,7 +135,9 @@ public final class IndexingBundle {
 
     /**
      * Loads what answering queries needs: the encoder, the quantizer and, when the bundle has a {@code decoder}
-     * component (a bundle written by {@code dsi train}), the ID decoder. The caller closes the model.
+     * component (a bundle written by {@code dsi train}), the ID decoder. A bundle the trainer published carries an
+     * encoder adapter for the query side: it is attached and merged into the query encoder's weights (documents keep
+     * the base encoder, whose vectors the index stores). The caller closes the model.
      */
     public RetrievalModel openRetrieval(StreamingRetrievalOptions options, int batchSize) {
         TextEncoder encoder = openEncoder(batchSize);
@@ -141,6 +145,8 @@ public final class IndexingBundle {
         Path quantizerFile = directory.resolve(manifest.componentFile(QUANTIZER));
         SemanticQuantizer quantizer = null;
         try {
+            IdModelBundle.attachAdapter(directory, encoder).filter(a -> a.options().kind() != AdapterKind.CONVLORA)
+                    .ifPresent(EncoderAdapters::merge); // ConvLoRA cannot be folded into the weights: it runs as is
             quantizer = SemanticQuantizer.load(manager, quantizerFile);
             IdDecoder decoder = null;
             String decoderFile = manifest.componentFile(DECODER);

@@ -48,6 +48,7 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
     private final long maxWaitMillis;
     private final int queueCapacity;
     private final ActiveModelVersion active = new ActiveModelVersion();
+    private boolean keepText;
     private transient TextEncoder encoder;
     private transient String encoderVersion;
     private transient Counter swaps;
@@ -65,6 +66,12 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
         this.batchSize = batchSize;
         this.maxWaitMillis = maxWait.toMillis();
         this.queueCapacity = queueCapacity;
+    }
+
+    /** Keeps each document's text after encoding (the trainer reads it); by default it is dropped there. */
+    public AsyncEncode withKeptText() {
+        keepText = true;
+        return this;
     }
 
     @Override
@@ -125,7 +132,9 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
         float[][] embeddings = encoder.embed(texts); // (B, H)
         for (int i = 0; i < upserts.size(); i++) {
             upserts.get(i).embedding = embeddings[i];
-            upserts.get(i).text = null;
+            if (!keepText) {
+                upserts.get(i).text = null;
+            }
         }
     }
 

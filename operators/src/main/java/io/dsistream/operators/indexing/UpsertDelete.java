@@ -6,6 +6,7 @@ import io.dsistream.schemas.RejectReason;
 import io.dsistream.schemas.indexing.DocumentEntry;
 import io.dsistream.schemas.indexing.IndexChange;
 import io.dsistream.schemas.indexing.IndexRequest;
+import io.dsistream.schemas.training.TrainerEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -13,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Keyed by document id: turns upserts and deletes into trie changes. A new document is added to its leaf; a changed
@@ -25,7 +27,12 @@ public class UpsertDelete extends KeyedProcessFunction<String, IndexRequest, Ind
 
     private static final long serialVersionUID = 1L;
 
+    /** With {@link #withTrainingEvents()}: every document indexed (text, ID, vector) and every delete, for the trainer. */
+    public static final OutputTag<TrainerEvent> TRAINING = new OutputTag<>("training-documents",
+            TypeInformation.of(TrainerEvent.class));
+
     private final boolean floatVectors;
+    private boolean trainingEvents;
     private transient ValueState<DocumentEntry> entry;
     private transient DeadLetters deadLetters;
     private transient Counter noOps;
@@ -35,6 +42,12 @@ public class UpsertDelete extends KeyedProcessFunction<String, IndexRequest, Ind
     /** @param floatVectors keep rerank vectors as floats; false quantises them to int8 with one scale (4× smaller) */
     public UpsertDelete(boolean floatVectors) {
         this.floatVectors = floatVectors;
+    }
+
+    /** Also emits {@link #TRAINING}; the documents must keep their text ({@link AsyncEncode#withKeptText()}). */
+    public UpsertDelete withTrainingEvents() {
+        trainingEvents = true;
+        return this;
     }
 
     @Override
@@ -61,6 +74,9 @@ public class UpsertDelete extends KeyedProcessFunction<String, IndexRequest, Ind
             out.collect(remove(request, current.semanticId, true));
             entry.clear();
             deleted.inc();
+            if (trainingEvents) {
+                ctx.output(TRAINING, TrainerEvent.deleted(request.docId));
+            }
             return;
         }
         String semanticId = AssignmentRecord.formatSemanticId(request.codes);
@@ -74,6 +90,10 @@ public class UpsertDelete extends KeyedProcessFunction<String, IndexRequest, Ind
         }
         out.collect(add(request, semanticId));
         entry.update(new DocumentEntry(semanticId, request.contentHash, request.modelVersion));
+        if (trainingEvents && request.text != null) {
+            ctx.output(TRAINING, TrainerEvent.document(request.docId, AsyncEncode.encoderInput(request), request.codes,
+                    request.embedding));
+        }
     }
 
     private IndexChange add(IndexRequest request, String semanticId) {

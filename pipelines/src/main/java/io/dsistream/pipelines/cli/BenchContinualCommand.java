@@ -17,10 +17,12 @@ import io.dsistream.models.eval.ProgressReporter;
 import io.dsistream.models.retrieval.RetrievalOptions;
 import io.dsistream.models.training.DecoderShape;
 import io.dsistream.models.training.TrainingOptions;
+import io.dsistream.pipelines.continual.StreamedDsiPlusPlus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,11 +31,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dsi bench continual --offline}: the DSI++ protocol on a BEIR dataset without the streaming job
- * ({@link DsiPlusPlusProtocol}): initial 60% plus four 10% increments, strategies none / naive / replay, Recall@10 and
- * nDCG@10 after each increment on the initial part's and each increment's test queries, forgetting, new-document
- * figures and the whole-corpus reference, time per round and the encoder's share. The streaming variant (rounds run
- * by the job's trainer) is not built yet, so {@code --offline} is required.
+ * {@code dsi bench continual}: the DSI++ protocol on a BEIR dataset: initial 60% plus four 10% increments, strategies
+ * none / naive / replay, Recall@10 and nDCG@10 after each increment on the initial part's and each increment's test
+ * queries, forgetting, new-document figures and the whole-corpus reference, time per round and the encoder's share.
+ * By default every increment is streamed through the job and its trainer ({@link StreamedDsiPlusPlus});
+ * {@code --offline} runs the same rounds in this process ({@link DsiPlusPlusProtocol}).
  */
 @Command(
         name = "continual",
@@ -43,13 +45,28 @@ import picocli.CommandLine.Option;
             "each followed by a fine-tuning round per strategy (none, naive, replay); Recall@10 / nDCG@10 on the test",
             "queries of the initial documents and of each increment; forgetting and new-document recall against a",
             "model trained on the whole corpus at once.",
-            "Example: ./dsi bench continual --offline --dataset ../shared/data/scifact --out continual.json"
+            "By default each increment is streamed through the job (Kafka, MiniCluster, RocksDB) with the trainer on;",
+            "--offline runs the rounds in this process instead.",
+            "Example: ./dsi bench continual --dataset ../shared/data/scifact --out continual.json"
         })
 final class BenchContinualCommand implements Callable<Integer> {
 
-    @Option(names = "--offline", required = true,
-            description = "Run the rounds in this process (required: the streaming variant is not built yet).")
+    @Option(names = "--offline",
+            description = "Run the rounds in this process instead of streaming the increments through the job.")
     boolean offline;
+
+    @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
+            description = "Streamed: the job's parallelism; the trainer takes one more slot (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--gate-margin", defaultValue = "0.01", paramLabel = "M",
+            description = "Streamed: the publish gate's largest Recall@10 drop on held-back feedback still "
+                    + "published (default: ${DEFAULT-VALUE}).")
+    double gateMargin;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Streamed: where registries, Kafka and job state go (default: a temporary directory).")
+    Path workDir;
 
     @Option(names = "--dataset", defaultValue = "../shared/data/scifact", paramLabel = "DIR",
             description = "BEIR directory with train and test qrels (default: ${DEFAULT-VALUE}).")
@@ -124,10 +141,11 @@ final class BenchContinualCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.err.printf(Locale.ROOT, "dsi bench continual --offline --dataset %s --encoder %s --strategies %s "
+        System.err.printf(Locale.ROOT, "dsi bench continual%s --dataset %s --encoder %s --strategies %s "
                         + "--documents %d --increments %d --initial-share %s --initial-epochs %d --decoder %s "
                         + "--round-epochs %d --round-batch %d --round-lr %s --adapter %s --lr-adapter %s "
-                        + "--replay-ratio %s --replay-reservoir %d --replay-window %d%s --seed %d%n", dataset,
+                        + "--replay-ratio %s --replay-reservoir %d --replay-window %d%s --seed %d%n",
+                offline ? " --offline" : " --parallelism " + parallelism + " --gate-margin " + gateMargin, dataset,
                 encoder.cliName(), String.join(",", strategies), documents, increments, initialShare, initialEpochs,
                 decoder, roundEpochs, roundBatch, roundRate, adapter, adapterRate, replayRatio, reservoir, window,
                 noReference ? " --no-reference" : "", seed);
@@ -158,9 +176,11 @@ final class BenchContinualCommand implements Callable<Integer> {
                         Integer.parseInt(shape[2].trim())), round, adapterOptions,
                 strategies.stream().map(ContinualStrategy::fromCliName).toList(), reservoir, window, !noReference,
                 RetrievalOptions.asiDefaults(), cache);
-        Path work = Files.createTempDirectory("dsi-continual-");
-        Map<String, Object> report = new DsiPlusPlusProtocol(settings, System.err).run(data, vectors, work,
-                partial -> write(partial));
+        Path work = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("dsi-continual-");
+        Map<String, Object> report = offline
+                ? new DsiPlusPlusProtocol(settings, System.err).run(data, vectors, work, this::write)
+                : new StreamedDsiPlusPlus(settings, new StreamedDsiPlusPlus.Options(work, parallelism, adapter,
+                        gateMargin, Duration.ofHours(2)), System.err).run(data, vectors, this::write);
         for (Map.Entry<String, Object> entry : report.entrySet()) {
             if (entry.getKey().startsWith("forgetting.") || entry.getKey().startsWith("new_docs.")
                     || entry.getKey().startsWith("round_seconds.") || entry.getKey().startsWith("encoder_share.")) {

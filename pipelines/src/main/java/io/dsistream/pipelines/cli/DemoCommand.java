@@ -130,6 +130,15 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Documents per encoder pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--train",
+            description = "Run the continual trainer in the job (dsi.train.enabled): rounds on what arrives, published "
+                    + "versions swapped in. Off by default, so the demo's answers come from one model version.")
+    boolean train;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE",
+            description = "Any job option, e.g. --conf dsi.train.trigger.documents=500 (repeatable).")
+    Map<String, String> conf = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         String modelName = model != null ? model
@@ -141,7 +150,8 @@ public final class DemoCommand implements Callable<Integer> {
                 interleave ? " --interleave" : "", workDir, registry, modelName,
                 bundle == null ? "" : " --bundle " + bundle,
                 parallelism, checkpointInterval, atLeastOnce ? "--at-least-once" : "(exactly-once)", maxLength,
-                batchSize, summaryOut == null ? "" : " --summary-out " + summaryOut);
+                batchSize, (summaryOut == null ? "" : " --summary-out " + summaryOut) + (train ? " --train" : "")
+                        + (conf.isEmpty() ? "" : " --conf " + conf));
         List<BeirDocument> corpus = dataset == null
                 ? EuroparlSample.englishDocuments()
                 : BeirDataset.load(dataset).corpus();
@@ -192,6 +202,10 @@ public final class DemoCommand implements Callable<Integer> {
         // --rate 0 appends the whole corpus at once: on a busy 2-core machine a document can wait minutes for the
         // encoder, and the demo should index it rather than dead-letter it for a timeout.
         jobOptions.setString("dsi.indexing.encode.timeout", "10 min");
+        if (train) {
+            jobOptions.setString("dsi.train.enabled", "true");
+        }
+        conf.forEach(jobOptions::setString);
         EmbeddedIndexing.Settings settings = new EmbeddedIndexing.Settings(runDir, registry, modelName, parallelism,
                 checkpointInterval, atLeastOnce ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE,
                 maxLength, jobOptions, bundle);

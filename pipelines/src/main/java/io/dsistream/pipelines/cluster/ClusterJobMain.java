@@ -6,6 +6,7 @@ import io.dsistream.pipelines.indexing.IndexingJob;
 import io.dsistream.pipelines.indexing.IndexingJobOptions;
 import io.dsistream.pipelines.indexing.IndexingSettings;
 import io.dsistream.pipelines.indexing.KafkaConnectors;
+import io.dsistream.pipelines.indexing.TrainerJobOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -14,6 +15,7 @@ import org.apache.flink.util.ParameterTool;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -54,7 +56,7 @@ public final class ClusterJobMain {
                     + "path that every TaskManager sees (a shared volume), got '" + registry + "'");
         }
         String group = options.get(ClusterJobOptions.GROUP_ID);
-        return new IndexingJob(new IndexingJob.Connectors(
+        IndexingJob job = new IndexingJob(new IndexingJob.Connectors(
                 KafkaConnectors.documentsSource(servers, options.get(ClusterJobOptions.DOCUMENTS_TOPIC), group, false),
                 KafkaConnectors.queriesSource(servers, options.get(ClusterJobOptions.QUERIES_TOPIC), group + "-queries",
                         false),
@@ -68,6 +70,11 @@ public final class ClusterJobMain {
                         prefix),
                 KafkaConnectors.healthSink(servers, options.get(ClusterJobOptions.INDEX_HEALTH_TOPIC))),
                 settings, new RegistryBundleSource(registry, settings.modelName()));
+        Optional<TrainerJobOptions.TrainerSetup> trainer = TrainerJobOptions.from(options, settings);
+        return trainer.map(setup -> job.withTrainer(setup, KafkaConnectors.feedbackSource(servers,
+                        options.get(ClusterJobOptions.FEEDBACK_TOPIC), group + "-feedback"),
+                KafkaConnectors.modelUpdatesSink(servers, options.get(ClusterJobOptions.MODEL_UPDATES_TOPIC), guarantee,
+                        prefix))).orElse(job);
     }
 
     /** The cluster's configuration with {@code --key value} program arguments on top. */

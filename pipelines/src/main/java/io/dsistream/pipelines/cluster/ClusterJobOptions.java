@@ -37,7 +37,12 @@ public final class ClusterJobOptions {
 
     public static final ConfigOption<String> MODEL_UPDATES_TOPIC = ConfigOptions.key("dsi.kafka.topic.model-updates")
             .stringType().defaultValue(IndexingTopics.MODEL_UPDATES)
-            .withDescription("Input topic of model-update events ({model, version}: hot swap).");
+            .withDescription("Input topic of model-update events ({model, version}: hot swap); the trainer, when "
+                    + "dsi.train.enabled, announces the versions it publishes here.");
+
+    public static final ConfigOption<String> FEEDBACK_TOPIC = ConfigOptions.key("dsi.kafka.topic.feedback")
+            .stringType().defaultValue(IndexingTopics.FEEDBACK)
+            .withDescription("Input topic of feedback pairs ({queryText, docId, label?}) for the trainer.");
 
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("dsi.kafka.group-id")
             .stringType().defaultValue("dsi-indexer")

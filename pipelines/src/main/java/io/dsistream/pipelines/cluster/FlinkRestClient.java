@@ -192,6 +192,36 @@ public final class FlinkRestClient {
         return completed.isMissingNode() || completed.isNull() ? null : completed.path("external_path").asText(null);
     }
 
+    /** How many checkpoints of the job have completed ({@code counts.completed}). */
+    public long completedCheckpoints(String jobId) throws IOException {
+        return send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "/checkpoints")).GET(),
+                "checkpoints of job " + jobId).path("counts").path("completed").asLong();
+    }
+
+    /**
+     * The value of an operator metric of subtask 0 in a vertex whose name contains {@code vertexName} (e.g.
+     * {@code "trainer"}, {@code "roundRunning"}), or null while no such vertex reports it.
+     */
+    public String operatorMetric(String jobId, String vertexName, String metric) throws IOException {
+        for (JsonNode v : send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId)).GET(), "job " + jobId)
+                .path("vertices")) {
+            if (!v.path("name").asText().contains(vertexName)) {
+                continue;
+            }
+            String path = "jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/metrics";
+            for (JsonNode m : send(HttpRequest.newBuilder(base.resolve(path)).GET(), "metrics of " + vertexName)) {
+                String id = m.path("id").asText();
+                if (id.startsWith("0.") && id.endsWith("." + metric)) {
+                    for (JsonNode value : send(HttpRequest.newBuilder(base.resolve(path + "?get=" + id)).GET(),
+                            "metric " + id)) {
+                        return value.path("value").asText(null);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     /** Waits until the job reaches {@code state}; fails fast when it reaches another terminal state. */
     public void awaitState(String jobId, String state, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();

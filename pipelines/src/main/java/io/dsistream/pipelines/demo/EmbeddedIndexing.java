@@ -11,15 +11,18 @@ import io.dsistream.pipelines.indexing.BundleBootstrap;
 import io.dsistream.pipelines.indexing.DocumentsProducer;
 import io.dsistream.pipelines.indexing.IndexingEnvironment;
 import io.dsistream.pipelines.indexing.IndexingJob;
+import io.dsistream.pipelines.indexing.IndexingJobOptions;
 import io.dsistream.pipelines.indexing.IndexingSettings;
 import io.dsistream.pipelines.indexing.IndexingTopics;
 import io.dsistream.pipelines.indexing.KafkaConnectors;
+import io.dsistream.pipelines.indexing.TrainerJobOptions;
 import io.dsistream.pipelines.kafka.EmbeddedKafkaBroker;
 import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
 import io.dsistream.schemas.DocumentOp;
 import io.dsistream.schemas.DocumentRecord;
 import io.dsistream.schemas.EnrichedQueryRecord;
+import io.dsistream.schemas.FeedbackRecord;
 import io.dsistream.schemas.QueryRecord;
 import io.dsistream.schemas.WireJson;
 import org.apache.flink.configuration.Configuration;
@@ -36,6 +39,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -107,17 +112,24 @@ public final class EmbeddedIndexing implements AutoCloseable {
             Configuration conf = IndexingEnvironment.configuration(settings.workDirectory().resolve("state"),
                     settings.checkpointInterval());
             conf.addAll(settings.jobOptions());
+            conf.set(IndexingJobOptions.REGISTRY, settings.registry().toAbsolutePath().toString());
+            conf.set(IndexingJobOptions.MODEL_NAME, settings.modelName());
             int port = freePort();
             conf.setString("rest.port", Integer.toString(port));
             conf.setString("rest.bind-address", "localhost");
             conf.setString("metrics.fetcher.update-interval", "1000");
-            conf.setString("taskmanager.numberOfTaskSlots", Integer.toString(settings.parallelism()));
+            IndexingSettings indexingSettings = IndexingSettings.from(conf);
+            Optional<TrainerJobOptions.TrainerSetup> trainer = TrainerJobOptions.from(conf, indexingSettings);
+            // the trainer's slot-sharing group takes one slot besides the job's
+            conf.setString("taskmanager.numberOfTaskSlots",
+                    Integer.toString(settings.parallelism() + (trainer.isPresent() ? 1 : 0)));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             env.setParallelism(settings.parallelism());
             String servers = broker.bootstrapServers();
             String prefix = "dsi-" + Long.toHexString(System.currentTimeMillis());
-            IndexingJob indexing = new IndexingJob(KafkaConnectors.forJob(servers, settings.guarantee(), prefix),
-                    IndexingSettings.from(conf), modelSource);
+            IndexingJob indexing = KafkaConnectors.withTrainer(new IndexingJob(KafkaConnectors.forJob(servers,
+                    settings.guarantee(), prefix), indexingSettings, modelSource), trainer, servers,
+                    settings.guarantee(), prefix);
             JobClient job = indexing.executeAsync(env);
             String webUi = "http://localhost:" + port;
             log.printf("Flink MiniCluster Web UI: %s (job %s, parallelism %d, RocksDB under %s, %s) %.1f s after start%n",
@@ -196,6 +208,17 @@ public final class EmbeddedIndexing implements AutoCloseable {
 
     public void flushQueries() {
         queries.flush();
+    }
+
+    /** Sends relevant (query, document) pairs to the feedback topic, for the trainer. */
+    public void sendFeedback(List<Map.Entry<String, String>> queryTextAndDocId) {
+        try (DocumentsProducer feedback = new DocumentsProducer(broker.bootstrapServers(), IndexingTopics.FEEDBACK)) {
+            for (Map.Entry<String, String> pair : queryTextAndDocId) {
+                feedback.sendRaw(pair.getValue(), WireJson.toBytes(new FeedbackRecord(pair.getKey(), pair.getValue(),
+                        1f, null)));
+            }
+            feedback.flush();
+        }
     }
 
     /** The answers read so far (committed ones under exactly-once), by query id; the first answer of each. */

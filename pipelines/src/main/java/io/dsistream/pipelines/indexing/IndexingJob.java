@@ -16,6 +16,9 @@ import io.dsistream.operators.query.AsyncRetrieve;
 import io.dsistream.operators.query.Gather;
 import io.dsistream.operators.query.ParseQueries;
 import io.dsistream.operators.query.SplitByTrieKey;
+import io.dsistream.operators.training.HealthAlerts;
+import io.dsistream.operators.training.ParseFeedback;
+import io.dsistream.operators.training.Trainer;
 import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
 import io.dsistream.schemas.DocumentParser;
@@ -29,9 +32,11 @@ import io.dsistream.schemas.query.QueryRequest;
 import io.dsistream.schemas.indexing.IndexChange;
 import io.dsistream.schemas.indexing.IndexRequest;
 import io.dsistream.schemas.indexing.SourceDocument;
+import io.dsistream.schemas.training.TrainerEvent;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -58,6 +63,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Queries: queries → parse and validate → AsyncRetrieve (encoder, decoder beam, quantizer IDs) → split by trie
  *       key → keyBy(ID prefix) TrieIndex's second input (leaf lookup with back-off) → keyBy(query id) Gather (top k
  *       of all parts, partial on timeout) → enriched-queries.</li>
+ *   <li>Trainer ({@link #withTrainer}, optional): indexed documents, deletes, feedback, versions served and balance
+ *       alerts → Trainer (parallelism 1, slot-sharing group {@code train}; rounds on its own thread) → the versions
+ *       it publishes → model-updates.</li>
  * </ul>
  * Rejected records of every step → dead letters. Sources and sinks are passed in ({@link Connectors}):
  * {@code dsi demo} and the integration tests pass Kafka ones ({@link KafkaConnectors#forJob}).
@@ -91,6 +99,9 @@ public final class IndexingJob {
     private final IndexingSettings settings;
     private final ModelBundleSource model;
     private MapFunction<IndexRequest, IndexRequest> beforeIndex;
+    private TrainerJobOptions.TrainerSetup trainer;
+    private Source<SourceDocument, ?, ?> feedback;
+    private Sink<ModelUpdateRecord> trainerAnnouncements;
 
     public IndexingJob(Connectors io, IndexingSettings settings, ModelBundleSource model) {
         this.io = Objects.requireNonNull(io, "io");
@@ -104,6 +115,20 @@ public final class IndexingJob {
      */
     public IndexingJob withBeforeIndex(MapFunction<IndexRequest, IndexRequest> function) {
         this.beforeIndex = function;
+        return this;
+    }
+
+    /**
+     * Adds the continual trainer (parallelism 1, slot-sharing group {@value TrainerJobOptions#SLOT_SHARING_GROUP}):
+     * it reads every indexed document (text, stored ID, vector), the {@code feedback} records, the versions served
+     * and balance alerts, and announces the versions it publishes on {@code modelUpdates} (the model-updates topic
+     * the job reads, so every model operator switches to them).
+     */
+    public IndexingJob withTrainer(TrainerJobOptions.TrainerSetup setup, Source<SourceDocument, ?, ?> feedbackSource,
+                                   Sink<ModelUpdateRecord> modelUpdates) {
+        this.trainer = Objects.requireNonNull(setup, "setup");
+        this.feedback = Objects.requireNonNull(feedbackSource, "feedbackSource");
+        this.trainerAnnouncements = Objects.requireNonNull(modelUpdates, "modelUpdates");
         return this;
     }
 
@@ -127,9 +152,14 @@ public final class IndexingJob {
         DataStream<IndexRequest> documentsAndControls = normalized.union(updates.broadcast()
                 .map(ParseModelUpdates.toDocumentControl()).returns(IndexRequest.class)
                 .uid(OperatorUids.DOCUMENT_CONTROLS).name("model update (documents)"));
-        DataStream<IndexRequest> encoded = AsyncDataStream.unorderedWait(documentsAndControls,
-                        new AsyncEncode(model, settings.encodeBatchSize(), settings.encodeMaxWait(),
-                                Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2),
+        AsyncEncode encode = new AsyncEncode(model, settings.encodeBatchSize(), settings.encodeMaxWait(),
+                Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2);
+        UpsertDelete upsertDelete = new UpsertDelete(settings.floatVectors());
+        if (trainer != null) {
+            encode.withKeptText();
+            upsertDelete.withTrainingEvents();
+        }
+        DataStream<IndexRequest> encoded = AsyncDataStream.unorderedWait(documentsAndControls, encode,
                         settings.encodeTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.encodeCapacity())
                 .uid(OperatorUids.ASYNC_ENCODE).name("async encode");
         SingleOutputStreamOperator<IndexRequest> assigned = encoded
@@ -142,7 +172,7 @@ public final class IndexingJob {
         }
         SingleOutputStreamOperator<IndexChange> changes = toIndex
                 .keyBy(new DocumentIdKey(), Types.STRING)
-                .process(new UpsertDelete(settings.floatVectors()), TypeInformation.of(IndexChange.class))
+                .process(upsertDelete, TypeInformation.of(IndexChange.class))
                 .uid(OperatorUids.UPSERT_DELETE).name("upsert/delete");
         IndexingSettings.QuerySettings query = settings.queries();
         SingleOutputStreamOperator<QueryRequest> parsedQueries = env
@@ -175,16 +205,45 @@ public final class IndexingJob {
                 .uid(OperatorUids.GATHER).name("gather")
                 .sinkTo(io.answers()).uid(OperatorUids.ANSWERS_SINK).name("enriched-queries");
 
-        assignmentRecords.getSideOutput(TrieIndex.LEAF_SIZES)
+        SingleOutputStreamOperator<String> health = assignmentRecords.getSideOutput(TrieIndex.LEAF_SIZES)
                 .keyBy(BalanceMonitor.KEY, Types.INT)
                 .process(new BalanceMonitor(settings.thresholds(), settings.healthInterval()), Types.STRING)
-                .uid(OperatorUids.BALANCE_MONITOR).name("balance monitor").setParallelism(1).setMaxParallelism(1)
-                .sinkTo(io.indexHealth()).uid(OperatorUids.INDEX_HEALTH_SINK).name("index-health").setParallelism(1);
+                .uid(OperatorUids.BALANCE_MONITOR).name("balance monitor").setParallelism(1).setMaxParallelism(1);
+        health.sinkTo(io.indexHealth()).uid(OperatorUids.INDEX_HEALTH_SINK).name("index-health").setParallelism(1);
 
-        parsed.getSideOutput(DeadLetters.TAG)
+        DataStream<DeadLetterRecord> deadLetters = parsed.getSideOutput(DeadLetters.TAG)
                 .union(assigned.getSideOutput(DeadLetters.TAG), changes.getSideOutput(DeadLetters.TAG),
-                        parsedQueries.getSideOutput(DeadLetters.TAG), updates.getSideOutput(DeadLetters.TAG))
-                .sinkTo(io.deadLetters()).uid(OperatorUids.DEAD_LETTERS_SINK).name("dead-letters");
+                        parsedQueries.getSideOutput(DeadLetters.TAG), updates.getSideOutput(DeadLetters.TAG));
+        if (trainer != null) {
+            deadLetters = deadLetters.union(buildTrainer(env, changes, updates, health));
+        }
+        deadLetters.sinkTo(io.deadLetters()).uid(OperatorUids.DEAD_LETTERS_SINK).name("dead-letters");
+    }
+
+    /** The trainer and its inputs; returns the feedback parser's dead letters. */
+    private DataStream<DeadLetterRecord> buildTrainer(StreamExecutionEnvironment env,
+                                                      SingleOutputStreamOperator<IndexChange> changes,
+                                                      DataStream<ModelUpdateRecord> updates, DataStream<String> health) {
+        SingleOutputStreamOperator<TrainerEvent> feedbackEvents = env
+                .fromSource(feedback, WatermarkStrategy.noWatermarks(), "feedback").uid(OperatorUids.FEEDBACK_SOURCE)
+                .process(new ParseFeedback(), TypeInformation.of(TrainerEvent.class))
+                .uid(OperatorUids.PARSE_FEEDBACK).name("parse feedback");
+        DataStream<TrainerEvent> served = updates.map(update -> TrainerEvent.modelUpdate(update.version))
+                .returns(TrainerEvent.class).uid(OperatorUids.TRAINER_MODEL_UPDATES).name("model update (trainer)");
+        DataStream<TrainerEvent> alerts = health.flatMap(new HealthAlerts()).returns(TrainerEvent.class)
+                .uid(OperatorUids.TRAINER_HEALTH_ALERTS).name("balance alerts").setParallelism(1);
+        SlotSharingGroup group = trainer.gpus() > 0
+                ? SlotSharingGroup.newBuilder(TrainerJobOptions.SLOT_SHARING_GROUP).setCpuCores(1.0)
+                        .setTaskHeapMemoryMB(1024).setExternalResource(Trainer.GPU_RESOURCE, trainer.gpus()).build()
+                : SlotSharingGroup.newBuilder(TrainerJobOptions.SLOT_SHARING_GROUP).build();
+        changes.getSideOutput(UpsertDelete.TRAINING).union(feedbackEvents, served, alerts)
+                .keyBy(Trainer.KEY, Types.INT)
+                .process(new Trainer(trainer.settings(), trainer.tick()), TypeInformation.of(ModelUpdateRecord.class))
+                .uid(OperatorUids.TRAINER).name("trainer").setParallelism(1).setMaxParallelism(1)
+                .slotSharingGroup(group)
+                .sinkTo(trainerAnnouncements).uid(OperatorUids.MODEL_UPDATES_SINK).name("model-updates (trainer)")
+                .setParallelism(1).slotSharingGroup(group);
+        return feedbackEvents.getSideOutput(DeadLetters.TAG);
     }
 
     /** Builds and runs the job, blocking until it ends. */

@@ -22,11 +22,17 @@ public final class IndexingTopics {
      */
     public static final String ENRICHED_QUERIES = "enriched-queries";
 
-    /** Input: {@code {model, version}}: serve that version of the model from the registry (hot swap). */
+    /**
+     * Input: {@code {model, version}}: serve that version of the model from the registry (hot swap). The trainer
+     * writes here too when it publishes a version.
+     */
     public static final String MODEL_UPDATES = "model-updates";
 
+    /** Input: {@code {queryText, docId, label?, ts?}}: supervised pairs (clicks, judgements) for the trainer. */
+    public static final String FEEDBACK = "feedback";
+
     public static final List<String> ALL = List.of(DOCUMENTS, ASSIGNMENTS, DEAD_LETTERS, INDEX_HEALTH, QUERIES,
-            ENRICHED_QUERIES, MODEL_UPDATES);
+            ENRICHED_QUERIES, MODEL_UPDATES, FEEDBACK);
 
     private IndexingTopics() {
     }

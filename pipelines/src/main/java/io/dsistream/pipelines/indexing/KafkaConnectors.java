@@ -3,6 +3,7 @@ package io.dsistream.pipelines.indexing;
 import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
 import io.dsistream.schemas.EnrichedQueryRecord;
+import io.dsistream.schemas.ModelUpdateRecord;
 import io.dsistream.schemas.WireJson;
 import io.dsistream.schemas.indexing.SourceDocument;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The indexing job's Kafka source and sinks. Output sinks are transactional for {@link DeliveryGuarantee#EXACTLY_ONCE}
@@ -74,6 +76,30 @@ public final class KafkaConnectors {
                 answersSink(bootstrapServers, IndexingTopics.ENRICHED_QUERIES, guarantee, transactionalIdPrefix),
                 deadLettersSink(bootstrapServers, IndexingTopics.DEAD_LETTERS, guarantee, transactionalIdPrefix),
                 healthSink(bootstrapServers, IndexingTopics.INDEX_HEALTH));
+    }
+
+    /** The feedback source from the earliest offsets (unbounded), for the trainer. */
+    public static KafkaSource<SourceDocument> feedbackSource(String bootstrapServers, String topic, String groupId) {
+        return documentsSource(bootstrapServers, topic, groupId, false);
+    }
+
+    /** The trainer's announcements of published versions, {@code {model, version}} keyed by model name. */
+    public static KafkaSink<ModelUpdateRecord> modelUpdatesSink(String bootstrapServers, String topic,
+                                                                DeliveryGuarantee guarantee,
+                                                                String transactionalIdPrefix) {
+        return sink(bootstrapServers, guarantee, transactionalIdPrefix + "-model-updates",
+                (KafkaRecordSerializationSchema<ModelUpdateRecord>) (record, context, timestamp) -> new ProducerRecord<>(
+                        topic, null, null, record.model.getBytes(StandardCharsets.UTF_8),
+                        WireJson.toBytes(record)));
+    }
+
+    /** {@link IndexingJob#withTrainer} on the default topics, when {@code setup} is present. */
+    public static IndexingJob withTrainer(IndexingJob job, Optional<TrainerJobOptions.TrainerSetup> setup,
+                                          String bootstrapServers, DeliveryGuarantee guarantee,
+                                          String transactionalIdPrefix) {
+        return setup.map(s -> job.withTrainer(s, feedbackSource(bootstrapServers, IndexingTopics.FEEDBACK,
+                "dsi-feedback"), modelUpdatesSink(bootstrapServers, IndexingTopics.MODEL_UPDATES, guarantee,
+                transactionalIdPrefix))).orElse(job);
     }
 
     /** Answers keyed by query id. */

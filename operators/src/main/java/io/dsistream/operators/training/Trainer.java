@@ -1,0 +1,277 @@
+package io.dsistream.operators.training;
+
+import ai.djl.Device;
+import io.dsistream.models.bundle.ModelRegistry;
+import io.dsistream.models.continual.ContinualTrainer;
+import io.dsistream.models.continual.FeedbackPair;
+import io.dsistream.models.continual.ReplayDocument;
+import io.dsistream.models.continual.RoundOutcome;
+import io.dsistream.models.continual.TrainerSettings;
+import io.dsistream.models.continual.TrainerState;
+import io.dsistream.models.ids.SemanticId;
+import io.dsistream.schemas.ModelUpdateRecord;
+import io.dsistream.schemas.training.TrainerEvent;
+import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The job's continual trainer (issue 7), parallelism 1 in its own slot-sharing group. It hears every indexed and
+ * deleted document, feedback pairs, the versions served and balance alerts ({@link TrainerEvent}); keeps them in a
+ * {@link TrainerState} (replay buffer, new documents, feedback) that is checkpointed as operator state; and when a
+ * trigger fires ({@link io.dsistream.models.continual.RoundTriggers}) runs a {@link ContinualTrainer} round on its
+ * own thread, so documents, queries and checkpoints keep flowing. A processing-time tick checks the round and the
+ * triggers. A round the gate accepts is published in the registry and announced as a {@link ModelUpdateRecord}
+ * (the job writes these to {@code model-updates}, whence every model operator switches to it).
+ *
+ * <p>Device: when the task manager offers Flink's {@value #GPU_RESOURCE} external resource, the round trains on
+ * the CUDA device its {@code index} property names; otherwise on the CPU. A round in progress is not checkpointed:
+ * a restore starts it again from its inputs.
+ */
+public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUpdateRecord>
+        implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /** The external resource name a GPU task manager declares ({@code external-resources: gpu}). */
+    public static final String GPU_RESOURCE = "gpu";
+
+    /** The trainer's key: all events go to its one subtask. */
+    public static final KeySelector<TrainerEvent, Integer> KEY = new ConstantKey();
+
+    private final TrainerSettings settings;
+    private final long tickMillis;
+    private transient TrainerState state;
+    private transient ListState<byte[]> checkpointed;
+    private transient ExecutorService executor;
+    private transient ContinualTrainer trainer;
+    private transient Future<RoundOutcome> running;
+    private transient TrainerState.RoundInput runningInput;
+    private transient Device device;
+    private transient Counter feedbackNotRelevant;
+    private transient Counter roundsStarted;
+    private transient Counter roundsPublished;
+    private transient Counter roundsRejected;
+    private transient Counter roundsFailed;
+    private transient volatile double lastRoundSeconds;
+    private transient volatile double lastEncoderShare;
+    private transient volatile double gateCurrent;
+    private transient volatile double gateCandidate;
+    private transient volatile double drift;
+
+    /** @param tick how often the trainer looks at its round and its triggers */
+    public Trainer(TrainerSettings settings, Duration tick) {
+        this.settings = settings;
+        this.tickMillis = Math.max(1, tick.toMillis());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        checkpointed = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("trainer-state",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        long now = System.currentTimeMillis();
+        state = null;
+        for (byte[] bytes : checkpointed.get()) {
+            state = TrainerState.fromBytes(settings, bytes, now);
+        }
+        if (state == null) {
+            state = new TrainerState(settings, now);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        checkpointed.update(List.of(state.toBytes(running == null ? null : runningInput)));
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        if (state.servingVersion() == 0) {
+            new ModelRegistry(Path.of(settings.registry())).latestVersion(settings.modelName())
+                    .ifPresent(state::setServingVersion);
+        }
+        device = chooseDevice(getRuntimeContext().getExternalResourceInfos(GPU_RESOURCE));
+        trainer = new ContinualTrainer(settings, device, line -> LOG.info("trainer: {}", line));
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "dsi-trainer-round");
+            thread.setDaemon(true);
+            return thread;
+        });
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        feedbackNotRelevant = metrics.counter(TrainerMetrics.FEEDBACK_NOT_RELEVANT);
+        roundsStarted = metrics.counter(TrainerMetrics.ROUNDS_STARTED);
+        roundsPublished = metrics.counter(TrainerMetrics.ROUNDS_PUBLISHED);
+        roundsRejected = metrics.counter(TrainerMetrics.ROUNDS_REJECTED);
+        roundsFailed = metrics.counter(TrainerMetrics.ROUNDS_FAILED);
+        metrics.gauge(TrainerMetrics.ROUND_RUNNING, (Gauge<Integer>) () -> running == null ? 0 : 1);
+        metrics.gauge(TrainerMetrics.LAST_ROUND_SECONDS, (Gauge<Double>) () -> lastRoundSeconds);
+        metrics.gauge(TrainerMetrics.LAST_ROUND_ENCODER_SHARE, (Gauge<Double>) () -> lastEncoderShare);
+        metrics.gauge(TrainerMetrics.GATE_CURRENT, (Gauge<Double>) () -> gateCurrent);
+        metrics.gauge(TrainerMetrics.GATE_CANDIDATE, (Gauge<Double>) () -> gateCandidate);
+        metrics.gauge(TrainerMetrics.ID_DRIFT, (Gauge<Double>) () -> drift);
+        metrics.gauge(TrainerMetrics.SERVING_VERSION, (Gauge<Integer>) () -> state.servingVersion());
+        metrics.gauge(TrainerMetrics.REPLAY_DOCUMENTS, (Gauge<Integer>) () -> state.replayDocuments());
+        metrics.gauge(TrainerMetrics.PENDING_DOCUMENTS, (Gauge<Integer>) () -> state.freshDocuments());
+        metrics.gauge(TrainerMetrics.FEEDBACK_PAIRS, (Gauge<Integer>) () -> state.trainingFeedback()
+                + state.heldBackFeedback());
+        metrics.gauge(TrainerMetrics.TRAINING_DEVICE, (Gauge<String>) () -> device == null ? "cpu" : device.toString());
+        if (state.servingVersion() == 0) {
+            LOG.warn("trainer: registry {} holds no version of model '{}'; no round starts until one is served",
+                    settings.registry(), settings.modelName());
+        }
+        LOG.info("trainer: serving v{} of {}, training on {}, {} replay documents restored", state.servingVersion(),
+                settings.modelName(), device == null ? "the CPU" : device, state.replayDocuments());
+    }
+
+    /** The CUDA device of the first GPU the task manager offers, or null (CPU). */
+    static Device chooseDevice(Set<ExternalResourceInfo> gpus) {
+        for (ExternalResourceInfo gpu : gpus) {
+            Optional<String> index = gpu.getProperty("index");
+            if (index.isPresent()) {
+                try {
+                    return Device.gpu(Integer.parseInt(index.get().trim()));
+                } catch (NumberFormatException e) {
+                    LOG.warn("trainer: GPU resource index '{}' is not a number; ignored", index.get());
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void processElement(TrainerEvent event, Context ctx, Collector<ModelUpdateRecord> out) {
+        switch (event.kind) {
+            case DOCUMENT -> state.addDocument(new ReplayDocument(event.docId, event.text,
+                    SemanticId.of(event.codes), event.vector));
+            case DELETE -> state.deleteDocument(event.docId);
+            case FEEDBACK -> {
+                if (event.label > 0) {
+                    state.addFeedback(new FeedbackPair(event.queryText, event.docId));
+                } else {
+                    feedbackNotRelevant.inc(); // rounds train on relevant pairs only
+                }
+            }
+            case MODEL_UPDATE -> state.setServingVersion(event.version);
+            case BALANCE_ALERT -> state.balanceAlert();
+            default -> throw new IllegalStateException("unknown trainer event " + event.kind);
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        ctx.timerService().registerProcessingTimeTimer(nextTick(now)); // same timestamp: one timer
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelUpdateRecord> out) {
+        if (running != null && running.isDone()) {
+            finishRound(out);
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        Optional<String> due = state.due(now, running != null);
+        if (due.isPresent()) {
+            startRound(now, due.get());
+        }
+        ctx.timerService().registerProcessingTimeTimer(nextTick(now));
+    }
+
+    private long nextTick(long now) {
+        return (now / tickMillis + 1) * tickMillis;
+    }
+
+    private void startRound(long now, String reason) {
+        TrainerState.RoundInput input = state.startRound(now, reason);
+        LOG.info("trainer: round from v{} starts ({}): {} new documents, {} replayed, {} feedback pairs, {} held back",
+                input.servingVersion(), reason, input.fresh().size(), input.replay().size(), input.training().size(),
+                input.heldBack().size());
+        roundsStarted.inc();
+        runningInput = input;
+        running = executor.submit(() -> trainer.run(input.servingVersion(), input.fresh(), input.replay(),
+                input.training(), input.heldBack()));
+    }
+
+    private void finishRound(Collector<ModelUpdateRecord> out) {
+        TrainerState.RoundInput input = runningInput;
+        Future<RoundOutcome> done = running;
+        running = null;
+        runningInput = null;
+        RoundOutcome outcome;
+        try {
+            outcome = done.get();
+        } catch (ExecutionException | InterruptedException e) {
+            roundsFailed.inc();
+            state.returnDocuments(input);
+            LOG.error("trainer: round from v{} failed; its documents wait for the next round", input.servingVersion(),
+                    e instanceof ExecutionException ? e.getCause() : e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        lastRoundSeconds = outcome.seconds();
+        if (outcome.statistics().get("encoder_share") instanceof Number share) {
+            lastEncoderShare = share.doubleValue();
+        }
+        if (outcome.cancelled()) {
+            state.returnDocuments(input);
+            return;
+        }
+        drift = outcome.drift();
+        gateCandidate = outcome.decision().candidate().metric(outcome.decision().metric());
+        gateCurrent = outcome.decision().current() == null ? Double.NaN
+                : outcome.decision().current().metric(outcome.decision().metric());
+        if (outcome.published()) {
+            roundsPublished.inc();
+            state.setServingVersion(outcome.publishedVersion());
+            out.collect(new ModelUpdateRecord(settings.modelName(), outcome.publishedVersion()));
+            LOG.info("trainer: published v{} (parent v{}) after {} s: {}", outcome.publishedVersion(),
+                    outcome.baseVersion(), String.format("%.1f", outcome.seconds()), outcome.decision().reason());
+        } else {
+            roundsRejected.inc();
+            LOG.info("trainer: round from v{} not published after {} s: {}", outcome.baseVersion(),
+                    String.format("%.1f", outcome.seconds()), outcome.decision().reason());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (trainer != null) {
+            trainer.cancel();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final class ConstantKey implements KeySelector<TrainerEvent, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer getKey(TrainerEvent event) {
+            return 0;
+        }
+    }
+}

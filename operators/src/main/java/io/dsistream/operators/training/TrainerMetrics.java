@@ -1,0 +1,26 @@
+package io.dsistream.operators.training;
+
+/** Names of the trainer's metrics, as the Web UI and the Prometheus reporter show them. */
+public final class TrainerMetrics {
+
+    public static final String FEEDBACK_IN = "feedbackIn";
+    public static final String FEEDBACK_NOT_RELEVANT = "feedbackNotRelevant";
+    public static final String ROUNDS_STARTED = "roundsStarted";
+    public static final String ROUNDS_PUBLISHED = "roundsPublished";
+    public static final String ROUNDS_REJECTED = "roundsRejected";
+    public static final String ROUNDS_FAILED = "roundsFailed";
+    public static final String ROUND_RUNNING = "roundRunning";
+    public static final String LAST_ROUND_SECONDS = "lastRoundSeconds";
+    public static final String LAST_ROUND_ENCODER_SHARE = "lastRoundEncoderShare";
+    public static final String GATE_CURRENT = "gateCurrentScore";
+    public static final String GATE_CANDIDATE = "gateCandidateScore";
+    public static final String ID_DRIFT = "idDrift";
+    public static final String SERVING_VERSION = "trainerServingVersion";
+    public static final String REPLAY_DOCUMENTS = "replayDocuments";
+    public static final String PENDING_DOCUMENTS = "pendingDocuments";
+    public static final String FEEDBACK_PAIRS = "feedbackPairs";
+    public static final String TRAINING_DEVICE = "trainingDevice";
+
+    private TrainerMetrics() {
+    }
+}

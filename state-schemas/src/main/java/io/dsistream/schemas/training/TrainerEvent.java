@@ -1,0 +1,79 @@
+package io.dsistream.schemas.training;
+
+/**
+ * What the job's trainer hears, one type for its one input: an indexed document (text, stored ID, vector), a
+ * deleted document, a feedback pair, a model version now served, or a balance alert. A Flink POJO; the factories
+ * fill the fields each kind uses.
+ */
+public class TrainerEvent {
+
+    /** The kinds of event. */
+    public enum Kind { DOCUMENT, DELETE, FEEDBACK, MODEL_UPDATE, BALANCE_ALERT }
+
+    public Kind kind;
+    public String docId;
+    /** DOCUMENT: title and text as the encoder read them. */
+    public String text;
+    /** DOCUMENT: the stored semantic ID's codes. */
+    public int[] codes;
+    /** DOCUMENT: the stored document embedding. */
+    public float[] vector;
+    /** FEEDBACK: the query; {@link #docId} is the judged document. */
+    public String queryText;
+    /** FEEDBACK: the graded label (0: not relevant). */
+    public float label;
+    /** MODEL_UPDATE: the version now served. */
+    public int version;
+    /** BALANCE_ALERT: why. */
+    public String reason;
+
+    public TrainerEvent() {
+    }
+
+    public static TrainerEvent document(String docId, String text, int[] codes, float[] vector) {
+        TrainerEvent event = of(Kind.DOCUMENT);
+        event.docId = docId;
+        event.text = text;
+        event.codes = codes;
+        event.vector = vector;
+        return event;
+    }
+
+    public static TrainerEvent deleted(String docId) {
+        TrainerEvent event = of(Kind.DELETE);
+        event.docId = docId;
+        return event;
+    }
+
+    public static TrainerEvent feedback(String queryText, String docId, float label) {
+        TrainerEvent event = of(Kind.FEEDBACK);
+        event.queryText = queryText;
+        event.docId = docId;
+        event.label = label;
+        return event;
+    }
+
+    public static TrainerEvent modelUpdate(int version) {
+        TrainerEvent event = of(Kind.MODEL_UPDATE);
+        event.version = version;
+        return event;
+    }
+
+    public static TrainerEvent balanceAlert(String reason) {
+        TrainerEvent event = of(Kind.BALANCE_ALERT);
+        event.reason = reason;
+        return event;
+    }
+
+    private static TrainerEvent of(Kind kind) {
+        TrainerEvent event = new TrainerEvent();
+        event.kind = kind;
+        return event;
+    }
+
+    @Override
+    public String toString() {
+        return "TrainerEvent{" + kind + (docId == null ? "" : " " + docId) + (kind == Kind.MODEL_UPDATE ? " v" + version
+                : "") + "}";
+    }
+}
