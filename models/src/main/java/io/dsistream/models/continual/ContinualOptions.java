@@ -8,7 +8,9 @@ import java.io.Serializable;
  * @param strategy            none / naive / replay
  * @param epochs              passes over the round's pairs
  * @param batchSize           pairs per step (in-batch negatives for L_c and L_bot), at least 2
- * @param learningRate        AdamW rate for the decoder and the quantizer
+ * @param learningRate        AdamW rate for the decoder
+ * @param quantizerLearningRate AdamW rate for the quantizer; 0 keeps it as it is, so every ID it gives stays what
+ *                            it was (no drift between stored IDs and the IDs queries are planned with)
  * @param adapterLearningRate AdamW rate for the encoder's adapters
  * @param lambda              ASI++'s λ on L_di + L_bot + L_ib, held constant (the model is past its warm-up)
  * @param stabilityWeight     weight of the quantizer's cross-entropy to the stored IDs (not an ASI++ term: it keeps
@@ -21,7 +23,7 @@ import java.io.Serializable;
  * @param seed                seeds pair sampling, shuffling and dropout
  */
 public record ContinualOptions(ContinualStrategy strategy, int epochs, int batchSize, float learningRate,
-                               float adapterLearningRate, float lambda, float stabilityWeight,
+                               float quantizerLearningRate, float adapterLearningRate, float lambda, float stabilityWeight,
                                boolean selfSupervised, int feedbackRepeat, double replayRatio, int queryTokens,
                                int indexTokens, long seed) implements Serializable {
 
@@ -32,6 +34,7 @@ public record ContinualOptions(ContinualStrategy strategy, int epochs, int batch
         require("epochs", epochs >= 1, epochs);
         require("batchSize", batchSize >= 2, batchSize);
         require("learningRate", learningRate > 0, learningRate);
+        require("quantizerLearningRate", quantizerLearningRate >= 0, quantizerLearningRate);
         require("adapterLearningRate", adapterLearningRate > 0, adapterLearningRate);
         require("lambda", lambda >= 0, lambda);
         require("stabilityWeight", stabilityWeight >= 0, stabilityWeight);
@@ -42,44 +45,57 @@ public record ContinualOptions(ContinualStrategy strategy, int epochs, int batch
     }
 
     /**
-     * Replay, 2 epochs of batch 32, AdamW 5e-4 for decoder and quantizer and 5e-4 for the adapters (the adapter
+     * Replay, 2 epochs of batch 32, AdamW 5e-4 for decoder, quantizer and adapters (the adapter
      * bench's rate), λ 0.25 (ASI++'s value after warm-up), stability 1, self-supervised pairs on, feedback ×2,
      * at most one replayed document per new one, 64 query tokens, 32 index tokens, seed 42.
      */
     public static ContinualOptions defaults() {
-        return new ContinualOptions(ContinualStrategy.REPLAY, 2, 32, 5e-4f, 5e-4f, 0.25f, 1f, true, 2, 1.0, 64, 32,
-                42L);
+        return new ContinualOptions(ContinualStrategy.REPLAY, 2, 32, 5e-4f, 5e-4f, 5e-4f, 0.25f, 1f, true, 2, 1.0, 64,
+                32, 42L);
     }
 
     public ContinualOptions withStrategy(ContinualStrategy newStrategy) {
-        return new ContinualOptions(newStrategy, epochs, batchSize, learningRate, adapterLearningRate, lambda,
-                stabilityWeight, selfSupervised, feedbackRepeat, replayRatio, queryTokens, indexTokens, seed);
+        return new ContinualOptions(newStrategy, epochs, batchSize, learningRate, quantizerLearningRate,
+                adapterLearningRate, lambda, stabilityWeight, selfSupervised, feedbackRepeat, replayRatio, queryTokens,
+                indexTokens, seed);
     }
 
+    /** Epochs, batch size, and the rates: {@code newLearningRate} for the decoder and the quantizer alike. */
     public ContinualOptions withSchedule(int newEpochs, int newBatchSize, float newLearningRate,
                                          float newAdapterLearningRate) {
-        return new ContinualOptions(strategy, newEpochs, newBatchSize, newLearningRate, newAdapterLearningRate,
-                lambda, stabilityWeight, selfSupervised, feedbackRepeat, replayRatio, queryTokens, indexTokens, seed);
+        return new ContinualOptions(strategy, newEpochs, newBatchSize, newLearningRate, newLearningRate,
+                newAdapterLearningRate, lambda, stabilityWeight, selfSupervised, feedbackRepeat, replayRatio,
+                queryTokens, indexTokens, seed);
+    }
+
+    public ContinualOptions withQuantizerLearningRate(float newQuantizerLearningRate) {
+        return new ContinualOptions(strategy, epochs, batchSize, learningRate, newQuantizerLearningRate,
+                adapterLearningRate, lambda, stabilityWeight, selfSupervised, feedbackRepeat, replayRatio, queryTokens,
+                indexTokens, seed);
     }
 
     public ContinualOptions withData(boolean newSelfSupervised, int newFeedbackRepeat, double newReplayRatio) {
-        return new ContinualOptions(strategy, epochs, batchSize, learningRate, adapterLearningRate, lambda,
-                stabilityWeight, newSelfSupervised, newFeedbackRepeat, newReplayRatio, queryTokens, indexTokens, seed);
+        return new ContinualOptions(strategy, epochs, batchSize, learningRate, quantizerLearningRate,
+                adapterLearningRate, lambda, stabilityWeight, newSelfSupervised, newFeedbackRepeat, newReplayRatio,
+                queryTokens, indexTokens, seed);
     }
 
     public ContinualOptions withLosses(float newLambda, float newStabilityWeight) {
-        return new ContinualOptions(strategy, epochs, batchSize, learningRate, adapterLearningRate, newLambda,
-                newStabilityWeight, selfSupervised, feedbackRepeat, replayRatio, queryTokens, indexTokens, seed);
+        return new ContinualOptions(strategy, epochs, batchSize, learningRate, quantizerLearningRate,
+                adapterLearningRate, newLambda, newStabilityWeight, selfSupervised, feedbackRepeat, replayRatio,
+                queryTokens, indexTokens, seed);
     }
 
     public ContinualOptions withSeed(long newSeed) {
-        return new ContinualOptions(strategy, epochs, batchSize, learningRate, adapterLearningRate, lambda,
-                stabilityWeight, selfSupervised, feedbackRepeat, replayRatio, queryTokens, indexTokens, newSeed);
+        return new ContinualOptions(strategy, epochs, batchSize, learningRate, quantizerLearningRate,
+                adapterLearningRate, lambda, stabilityWeight, selfSupervised, feedbackRepeat, replayRatio, queryTokens,
+                indexTokens, newSeed);
     }
 
     public ContinualOptions withTokens(int newQueryTokens, int newIndexTokens) {
-        return new ContinualOptions(strategy, epochs, batchSize, learningRate, adapterLearningRate, lambda,
-                stabilityWeight, selfSupervised, feedbackRepeat, replayRatio, newQueryTokens, newIndexTokens, seed);
+        return new ContinualOptions(strategy, epochs, batchSize, learningRate, quantizerLearningRate,
+                adapterLearningRate, lambda, stabilityWeight, selfSupervised, feedbackRepeat, replayRatio,
+                newQueryTokens, newIndexTokens, seed);
     }
 
     private static void require(String field, boolean ok, Object value) {

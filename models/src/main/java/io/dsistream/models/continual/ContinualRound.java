@@ -177,17 +177,21 @@ public final class ContinualRound {
             int batchesPerEpoch = pairs.size() / batch;
             long totalSteps = (long) batchesPerEpoch * options.epochs();
             Engine.getInstance().setRandomSeed((int) options.seed()); // dropout draws from the engine's generator
-            Optimizer modelOptimizer = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(options.learningRate()))
-                    .build();
+            Optimizer decoderOptimizer = Optimizer.adamW()
+                    .optLearningRateTracker(Tracker.fixed(options.learningRate())).build();
+            Optimizer quantizerOptimizer = Optimizer.adamW()
+                    .optLearningRateTracker(Tracker.fixed(Math.max(options.quantizerLearningRate(), 1e-12f))).build();
             Optimizer adapterOptimizer = Optimizer.adamW()
                     .optLearningRateTracker(Tracker.fixed(options.adapterLearningRate())).build();
-            List<Parameter> modelParameters = new ArrayList<>();
+            List<Parameter> decoderParameters = new ArrayList<>();
             for (Pair<String, Parameter> p : decoder.getParameters()) {
-                modelParameters.add(p.getValue());
+                decoderParameters.add(p.getValue());
             }
+            List<Parameter> quantizerParameters = new ArrayList<>();
             for (Pair<String, Parameter> p : quantizer.getParameters()) {
-                modelParameters.add(p.getValue());
+                quantizerParameters.add(p.getValue());
             }
+            boolean trainQuantizer = options.quantizerLearningRate() > 0;
             List<Parameter> adapterParameters = encoder.trainableParameters();
             AsiLoss loss = new AsiLoss(LossWeights.defaults(), LambdaSchedule.constant(options.lambda()));
             Random random = new Random(options.seed());
@@ -209,7 +213,12 @@ public final class ContinualRound {
                         encoderNanos += timings[0];
                         backwardNanos += timings[1];
                     }
-                    update(modelOptimizer, modelParameters);
+                    update(decoderOptimizer, decoderParameters);
+                    if (trainQuantizer) {
+                        update(quantizerOptimizer, quantizerParameters);
+                    } else {
+                        clearGradients(quantizerParameters); // a frozen quantizer: its IDs stay what they were
+                    }
                     update(adapterOptimizer, adapterParameters);
                     steps++;
                     if (Double.isNaN(firstLoss)) {
@@ -359,6 +368,17 @@ public final class ContinualRound {
             try (NDArray gradient = weight.getGradient()) {
                 optimizer.update(parameter.getId(), weight, gradient);
                 gradient.subi(gradient); // PyTorch accumulates gradients: clear for the next step
+            }
+        }
+    }
+
+    private static void clearGradients(List<Parameter> parameters) {
+        for (Parameter parameter : parameters) {
+            NDArray weight = parameter.getArray();
+            if (weight.hasGradient()) {
+                try (NDArray gradient = weight.getGradient()) {
+                    gradient.subi(gradient);
+                }
             }
         }
     }

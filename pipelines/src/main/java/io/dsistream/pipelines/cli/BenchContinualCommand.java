@@ -110,6 +110,11 @@ final class BenchContinualCommand implements Callable<Integer> {
             description = "AdamW rate for decoder and quantizer in rounds (default: ${DEFAULT-VALUE}).")
     float roundRate;
 
+    @Option(names = "--round-quantizer-lr", defaultValue = "0", paramLabel = "RATE",
+            description = "AdamW rate for the quantizer in rounds; 0 keeps it fixed, so stored IDs never drift "
+                    + "(default: ${DEFAULT-VALUE}).")
+    float roundQuantizerRate;
+
     @Option(names = "--adapter", defaultValue = "lora", paramLabel = "KIND",
             description = "Encoder adapter rounds train: lora, qlora, adalora, convlora, or none for a frozen encoder (default: ${DEFAULT-VALUE}).")
     String adapter;
@@ -143,11 +148,11 @@ final class BenchContinualCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         System.err.printf(Locale.ROOT, "dsi bench continual%s --dataset %s --encoder %s --strategies %s "
                         + "--documents %d --increments %d --initial-share %s --initial-epochs %d --decoder %s "
-                        + "--round-epochs %d --round-batch %d --round-lr %s --adapter %s --lr-adapter %s "
+                        + "--round-epochs %d --round-batch %d --round-lr %s --round-quantizer-lr %s --adapter %s --lr-adapter %s "
                         + "--replay-ratio %s --replay-reservoir %d --replay-window %d%s --seed %d%n",
                 offline ? " --offline" : " --parallelism " + parallelism + " --gate-margin " + gateMargin, dataset,
                 encoder.cliName(), String.join(",", strategies), documents, increments, initialShare, initialEpochs,
-                decoder, roundEpochs, roundBatch, roundRate, adapter, adapterRate, replayRatio, reservoir, window,
+                decoder, roundEpochs, roundBatch, roundRate, roundQuantizerRate, adapter, adapterRate, replayRatio, reservoir, window,
                 noReference ? " --no-reference" : "", seed);
         BeirDataset data = BeirDataset.load(dataset);
         Path cache = CliConverters.cacheDirectory();
@@ -168,6 +173,7 @@ final class BenchContinualCommand implements Callable<Integer> {
                 .withSchedule(initialEpochs, 64, 1, 1e-3f).withRun(seed, 3, initialEpochs, 50, 100);
         ContinualOptions round = ContinualOptions.defaults()
                 .withSchedule(roundEpochs, roundBatch, roundRate, adapterRate)
+                .withQuantizerLearningRate(roundQuantizerRate)
                 .withData(true, 2, replayRatio).withSeed(seed);
         AdapterOptions adapterOptions = "none".equals(adapter) ? null
                 : AdapterOptions.builder(AdapterKind.fromName(adapter)).optSeed(seed).build();

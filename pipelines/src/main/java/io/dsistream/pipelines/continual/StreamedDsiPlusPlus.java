@@ -165,6 +165,7 @@ public final class StreamedDsiPlusPlus {
             job.set(TrainerJobOptions.BATCH_SIZE, settings.round().batchSize());
             job.set(TrainerJobOptions.LEARNING_RATE, settings.round().learningRate());
             job.set(TrainerJobOptions.ADAPTER_LEARNING_RATE, settings.round().adapterLearningRate());
+            job.set(TrainerJobOptions.QUANTIZER_LEARNING_RATE, settings.round().quantizerLearningRate());
             job.set(TrainerJobOptions.REPLAY_RATIO, settings.round().replayRatio());
             job.set(TrainerJobOptions.REPLAY_RESERVOIR, settings.replayReservoir());
             job.set(TrainerJobOptions.REPLAY_WINDOW, settings.replayWindow());

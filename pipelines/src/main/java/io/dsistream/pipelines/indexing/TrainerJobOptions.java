@@ -57,7 +57,12 @@ public final class TrainerJobOptions {
             .intType().defaultValue(32).withDescription("Pairs per step (in-batch negatives).");
 
     public static final ConfigOption<Float> LEARNING_RATE = ConfigOptions.key("dsi.train.learning-rate")
-            .floatType().defaultValue(5e-4f).withDescription("AdamW rate of the decoder and the quantizer.");
+            .floatType().defaultValue(5e-4f).withDescription("AdamW rate of the ID decoder.");
+
+    public static final ConfigOption<Float> QUANTIZER_LEARNING_RATE = ConfigOptions.key("dsi.train.quantizer-learning-rate")
+            .floatType().defaultValue(0f)
+            .withDescription("AdamW rate of the quantizer. 0 (the default) keeps it fixed, so the IDs queries are "
+                    + "planned with never drift from the IDs stored in the trie.");
 
     public static final ConfigOption<Float> ADAPTER_LEARNING_RATE = ConfigOptions.key("dsi.train.adapter-learning-rate")
             .floatType().defaultValue(5e-4f).withDescription("AdamW rate of the encoder adapter.");
@@ -122,6 +127,7 @@ public final class TrainerJobOptions {
                 .withStrategy(ContinualStrategy.fromCliName(conf.get(STRATEGY)))
                 .withSchedule(conf.get(EPOCHS), conf.get(BATCH_SIZE), conf.get(LEARNING_RATE),
                         conf.get(ADAPTER_LEARNING_RATE))
+                .withQuantizerLearningRate(conf.get(QUANTIZER_LEARNING_RATE))
                 .withData(true, ContinualOptions.defaults().feedbackRepeat(), conf.get(REPLAY_RATIO))
                 .withSeed(conf.get(SEED));
         TrainerSettings settings = new TrainerSettings(indexing.registry().toAbsolutePath().toString(),

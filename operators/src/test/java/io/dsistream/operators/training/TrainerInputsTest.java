@@ -1,0 +1,99 @@
+package io.dsistream.operators.training;
+
+import ai.djl.Device;
+import io.dsistream.operators.indexing.DeadLetters;
+import io.dsistream.schemas.DeadLetterRecord;
+import io.dsistream.schemas.indexing.SourceDocument;
+import io.dsistream.schemas.training.TrainerEvent;
+import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What reaches the trainer: parsed feedback (bad records dead-lettered), balance alerts, and the GPU it picks. */
+class TrainerInputsTest {
+
+    private static SourceDocument feedback(long offset, String json) {
+        return new SourceDocument("feedback", 0, offset, 1000L, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void feedbackRecordsBecomeTrainerEventsAndBadOnesDeadLetters() throws Exception {
+        try (OneInputStreamOperatorTestHarness<SourceDocument, TrainerEvent> h =
+                     ProcessFunctionTestHarnesses.forProcessFunction(new ParseFeedback())) {
+            h.processElement(new StreamRecord<>(feedback(0, "{\"queryText\":\"what causes scurvy\",\"docId\":\"d7\"}")));
+            h.processElement(new StreamRecord<>(feedback(1, "{\"queryText\":\"q\",\"docId\":\"d8\",\"label\":0}")));
+            h.processElement(new StreamRecord<>(feedback(2, "{\"queryText\":\"no document\"}")));
+            h.processElement(new StreamRecord<>(feedback(3, "{\"queryText\":\"q\",\"docId\":\"d9\",\"clicks\":3}")));
+            h.processElement(new StreamRecord<>(feedback(4, "{not json")));
+            List<TrainerEvent> events = h.extractOutputValues();
+            assertEquals(2, events.size());
+            assertEquals(TrainerEvent.Kind.FEEDBACK, events.get(0).kind);
+            assertEquals("what causes scurvy", events.get(0).queryText);
+            assertEquals("d7", events.get(0).docId);
+            assertEquals(1f, events.get(0).label);
+            assertEquals(0f, events.get(1).label, "an explicit 0 reaches the trainer, which skips it");
+            List<DeadLetterRecord> letters = new ArrayList<>();
+            h.getSideOutput(DeadLetters.TAG).forEach(r -> letters.add(r.getValue()));
+            assertEquals(List.of(2L, 3L, 4L), letters.stream().map(l -> l.offset).toList());
+            letters.forEach(l -> assertEquals("feedback", l.sourceTopic));
+        }
+    }
+
+    @Test
+    void onlyAlertReportsBecomeBalanceTriggers() throws Exception {
+        List<TrainerEvent> out = new ArrayList<>();
+        Collector<TrainerEvent> collector = new Collector<>() {
+            @Override
+            public void collect(TrainerEvent event) {
+                out.add(event);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        HealthAlerts alerts = new HealthAlerts();
+        alerts.flatMap("{\"ts\":1,\"status\":\"ok\",\"reasons\":[],\"balance\":{}}", collector);
+        alerts.flatMap("{\"ts\":2,\"status\":\"warn\",\"reasons\":[\"gini 0.6 > 0.5\"],\"balance\":{}}", collector);
+        alerts.flatMap("{\"ts\":3,\"status\":\"alert\",\"reasons\":[\"normalized_entropy 0.5 < 0.6\"]}", collector);
+        assertEquals(1, out.size());
+        assertEquals(TrainerEvent.Kind.BALANCE_ALERT, out.get(0).kind);
+        assertTrue(out.get(0).reason.contains("normalized_entropy"), out.get(0).reason);
+    }
+
+    private static ExternalResourceInfo gpu(String index) {
+        return new ExternalResourceInfo() {
+            @Override
+            public Optional<String> getProperty(String key) {
+                return "index".equals(key) ? Optional.ofNullable(index) : Optional.empty();
+            }
+
+            @Override
+            public Collection<String> getKeys() {
+                return index == null ? List.of() : List.of("index");
+            }
+        };
+    }
+
+    @Test
+    void theTrainerTrainsOnTheGpuItsTaskManagerOffersOrOnTheCpu() {
+        assertNull(Trainer.chooseDevice(Set.of()), "no gpu resource: the CPU");
+        assertEquals(Device.gpu(1), Trainer.chooseDevice(Set.of(gpu("1"))));
+        assertNull(Trainer.chooseDevice(Set.of(gpu("not-a-number"))), "a bad index is ignored");
+        assertNull(Trainer.chooseDevice(Set.of(gpu(null))));
+    }
+}
