@@ -129,7 +129,8 @@ public final class IndexingJob {
                 .uid(OperatorUids.DOCUMENT_CONTROLS).name("model update (documents)"));
         DataStream<IndexRequest> encoded = AsyncDataStream.unorderedWait(documentsAndControls,
                         new AsyncEncode(model, settings.encodeBatchSize(), settings.encodeMaxWait(),
-                                Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2),
+                                Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2,
+                                settings.encodeSubBatch(), settings.queries().priority()),
                         settings.encodeTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.encodeCapacity())
                 .uid(OperatorUids.ASYNC_ENCODE).name("async encode");
         SingleOutputStreamOperator<IndexRequest> assigned = encoded
@@ -154,7 +155,7 @@ public final class IndexingJob {
                 .uid(OperatorUids.QUERY_CONTROLS).name("model update (queries)"));
         SingleOutputStreamOperator<LeafQuery> leafQueries = AsyncDataStream.unorderedWait(queriesAndControls,
                         new AsyncRetrieve(model, query.retrieval(), query.batchSize(), query.maxWait(),
-                                Math.max(query.capacity(), query.batchSize()) * 2),
+                                Math.max(query.capacity(), query.batchSize()) * 2, query.priority()),
                         query.timeout().toMillis(), TimeUnit.MILLISECONDS, query.capacity())
                 .uid(OperatorUids.ASYNC_RETRIEVE).name("async retrieve")
                 .process(new SplitByTrieKey(settings.keyPrefixLength()), TypeInformation.of(LeafQuery.class))
