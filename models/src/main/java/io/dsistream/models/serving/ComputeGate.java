@@ -1,19 +1,21 @@
 package io.dsistream.models.serving;
 
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One model pass at a time on the process's cores, query passes first. A query and a document pass that run at
- * once each spread over every core (PyTorch's intra-op threads), so on a small machine a query waits for, or
- * competes with, a document batch; the gate serialises the passes and hands the cores to a waiting query before
- * the next document pass. Document batches are run as short sub-passes (each one {@link #enter entry}), so a query
- * waits behind at most one sub-pass, not behind a whole batch.
+ * Model passes on the process's cores, query passes first. A query and a document pass that run at once each spread
+ * over every core (PyTorch's intra-op threads), so on a small machine a query competes with a document batch; the
+ * gate lets no new document pass start while a query pass is waiting or running. Document batches are run as short
+ * sub-passes (each one {@link #enter entry}), so a query meets at most one sub-pass, not a whole batch.
  *
- * <p>Rules: at most one pass holds the gate. When it is released, a waiting {@link Priority#QUERY} pass goes first,
- * unless a {@link Priority#DOCUMENT} pass has already watched {@link #maxQueriesAhead()} query passes go ahead of it
- * (the fairness bound: documents are delayed by queries, never starved). With no query waiting, document passes
- * run back to back without waiting at all. Within a priority the order is whichever waiter wakes first.
+ * <p>Modes ({@link Mode}): {@link Mode#EXCLUSIVE} runs one pass at a time, and a query waits for the running
+ * sub-pass to end; {@link Mode#OVERLAP} starts a query at once, alongside the running sub-pass if there is one;
+ * {@link Mode#OFF} lets every pass start at once (it only counts them). In EXCLUSIVE and OVERLAP, a document pass waits for the queries ahead of it, unless it has already watched
+ * {@link #maxQueriesAhead()} query passes go ahead of it (the fairness bound: documents are delayed by queries, never
+ * starved). With no query about, document passes run back to back without waiting at all. Within a priority the
+ * order is whichever waiter wakes first.
  *
  * <pre>{@code
  * try (ComputeGate.Pass pass = gate.enter(ComputeGate.Priority.QUERY)) {
@@ -26,15 +28,29 @@ public final class ComputeGate {
     /** Query passes wait behind at most one running pass; document passes also behind waiting queries. */
     public enum Priority { QUERY, DOCUMENT }
 
+    /** Whether a query pass waits for the document pass running when it arrives. */
+    public enum Mode {
+        /** No gating: query and document passes run at once and share the cores. */
+        OFF,
+        /** One pass at a time: the query waits for the running document sub-pass, then has the cores alone. */
+        EXCLUSIVE,
+        /** The query starts at once, sharing the cores with the running document sub-pass (at most one). */
+        OVERLAP
+    }
+
     /** Query passes that may go ahead of one waiting document pass in {@link #jvmWide()}. */
     public static final int DEFAULT_MAX_QUERIES_AHEAD = 8;
 
-    private static final ComputeGate JVM_WIDE = new ComputeGate(DEFAULT_MAX_QUERIES_AHEAD);
+    private static final ComputeGate OFF = new ComputeGate(Mode.OFF, DEFAULT_MAX_QUERIES_AHEAD);
+    private static final ComputeGate EXCLUSIVE = new ComputeGate(Mode.EXCLUSIVE, DEFAULT_MAX_QUERIES_AHEAD);
+    private static final ComputeGate OVERLAP = new ComputeGate(Mode.OVERLAP, DEFAULT_MAX_QUERIES_AHEAD);
 
+    private final Mode mode;
     private final int maxQueriesAhead;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
-    private boolean held;
+    private int queriesRunning;
+    private int documentsRunning;
     private int queriesWaiting;
     private int documentsWaiting;
     /** Query passes granted while a document pass was waiting, since the last document pass was granted. */
@@ -43,33 +59,40 @@ public final class ComputeGate {
     private long documentPasses;
 
     /** @param maxQueriesAhead query passes that may go ahead of a waiting document pass, at least 1 */
-    public ComputeGate(int maxQueriesAhead) {
+    public ComputeGate(Mode mode, int maxQueriesAhead) {
         if (maxQueriesAhead < 1) {
             throw new IllegalArgumentException("maxQueriesAhead must be at least 1, got " + maxQueriesAhead);
         }
+        this.mode = Objects.requireNonNull(mode, "mode");
         this.maxQueriesAhead = maxQueriesAhead;
     }
 
     /**
-     * The gate shared by every operator in this JVM (a Flink task manager's slots share its cores), with
-     * {@link #DEFAULT_MAX_QUERIES_AHEAD}. It holds no model and nothing to close.
+     * The gate of {@code mode} shared by every operator in this JVM (a Flink task manager's slots share its cores),
+     * with {@link #DEFAULT_MAX_QUERIES_AHEAD}. It holds no model and nothing to close.
      */
-    public static ComputeGate jvmWide() {
-        return JVM_WIDE;
+    public static ComputeGate jvmWide(Mode mode) {
+        return switch (mode) {
+            case OFF -> OFF;
+            case EXCLUSIVE -> EXCLUSIVE;
+            case OVERLAP -> OVERLAP;
+        };
     }
 
     /** A held gate; {@link #close()} releases it (once). */
     public final class Pass implements AutoCloseable {
+        private final Priority priority;
         private boolean closed;
 
-        private Pass() {
+        private Pass(Priority priority) {
+            this.priority = priority;
         }
 
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                release();
+                release(priority);
             }
         }
     }
@@ -85,7 +108,7 @@ public final class ComputeGate {
             if (priority == Priority.QUERY) {
                 queriesWaiting++;
                 try {
-                    while (held || (documentsWaiting > 0 && queriesAhead >= maxQueriesAhead)) {
+                    while (!queryMayStart()) {
                         released.await();
                     }
                 } finally {
@@ -95,10 +118,11 @@ public final class ComputeGate {
                     queriesAhead++;
                 }
                 queryPasses++;
+                queriesRunning++;
             } else {
                 documentsWaiting++;
                 try {
-                    while (held || (queriesWaiting > 0 && queriesAhead < maxQueriesAhead)) {
+                    while (!documentMayStart()) {
                         released.await();
                     }
                 } finally {
@@ -106,9 +130,9 @@ public final class ComputeGate {
                 }
                 queriesAhead = 0;
                 documentPasses++;
+                documentsRunning++;
             }
-            held = true;
-            return new Pass();
+            return new Pass(priority);
         } finally {
             // A waiter that gave up may have been what blocked the others.
             released.signalAll();
@@ -116,10 +140,37 @@ public final class ComputeGate {
         }
     }
 
-    private void release() {
+    /** Not while a document pass has let {@link #maxQueriesAhead} queries go first; in EXCLUSIVE, not while held. */
+    private boolean queryMayStart() {
+        if (mode == Mode.OFF) {
+            return true;
+        }
+        if (documentsWaiting > 0 && queriesAhead >= maxQueriesAhead) {
+            return false;
+        }
+        return mode == Mode.OVERLAP || queriesRunning + documentsRunning == 0;
+    }
+
+    /** Not while a query is ahead (waiting, or in OVERLAP also running), up to the fairness bound. */
+    private boolean documentMayStart() {
+        if (mode == Mode.OFF) {
+            return true;
+        }
+        boolean fairTurn = queriesAhead >= maxQueriesAhead;
+        if (mode == Mode.OVERLAP) {
+            return fairTurn || (queriesRunning == 0 && queriesWaiting == 0);
+        }
+        return queriesRunning + documentsRunning == 0 && (fairTurn || queriesWaiting == 0);
+    }
+
+    private void release(Priority priority) {
         lock.lock();
         try {
-            held = false;
+            if (priority == Priority.QUERY) {
+                queriesRunning--;
+            } else {
+                documentsRunning--;
+            }
             released.signalAll();
         } finally {
             lock.unlock();
@@ -144,6 +195,10 @@ public final class ComputeGate {
         } finally {
             lock.unlock();
         }
+    }
+
+    public Mode mode() {
+        return mode;
     }
 
     public int maxQueriesAhead() {

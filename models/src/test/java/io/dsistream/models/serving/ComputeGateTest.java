@@ -1,5 +1,6 @@
 package io.dsistream.models.serving;
 
+import io.dsistream.models.serving.ComputeGate.Mode;
 import io.dsistream.models.serving.ComputeGate.Priority;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class ComputeGateTest {
     @Test
     void aQueryWaitingBeforeTheGateIsReleasedGoesAheadOfAnEarlierDocument() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            ComputeGate gate = new ComputeGate(8);
+            ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, 8);
             List<String> order = Collections.synchronizedList(new ArrayList<>());
             ComputeGate.Pass running = gate.enter(Priority.DOCUMENT);
             Thread document = passThread(gate, Priority.DOCUMENT, "document", order);
@@ -43,7 +44,7 @@ class ComputeGateTest {
     @Test
     void aQueryWaitsForTheRunningDocumentPassToEnd() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            ComputeGate gate = new ComputeGate(8);
+            ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, 8);
             ComputeGate.Pass running = gate.enter(Priority.DOCUMENT);
             CountDownLatch entered = new CountDownLatch(1);
             Thread query = new Thread(() -> {
@@ -64,7 +65,7 @@ class ComputeGateTest {
 
     @Test
     void documentPassesRunBackToBackWhenNoQueryComes() {
-        ComputeGate gate = new ComputeGate(1);
+        ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, 1);
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
             for (int i = 0; i < 10_000; i++) {
                 try (ComputeGate.Pass pass = gate.enter(Priority.DOCUMENT)) {
@@ -81,7 +82,7 @@ class ComputeGateTest {
         assertTimeoutPreemptively(LIMIT, () -> {
             int maxAhead = 3;
             int queries = 10;
-            ComputeGate gate = new ComputeGate(maxAhead);
+            ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, maxAhead);
             List<String> order = Collections.synchronizedList(new ArrayList<>());
             ComputeGate.Pass running = gate.enter(Priority.QUERY);
             Thread document = passThread(gate, Priority.DOCUMENT, "document", order);
@@ -109,7 +110,7 @@ class ComputeGateTest {
         // Four threads re-enter as queries back to back, so a query is nearly always waiting; the document passes
         // still all run (the exact bound is pinned by aWaitingDocumentLetsAtMostMaxQueriesAheadGoFirst).
         assertTimeoutPreemptively(LIMIT, () -> {
-            ComputeGate gate = new ComputeGate(2);
+            ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, 2);
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> queryThreads = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
@@ -144,7 +145,7 @@ class ComputeGateTest {
     @Test
     void anInterruptedWaiterLeavesTheGateUsable() {
         assertTimeoutPreemptively(LIMIT, () -> {
-            ComputeGate gate = new ComputeGate(8);
+            ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, 8);
             ComputeGate.Pass running = gate.enter(Priority.QUERY);
             Thread document = new Thread(() -> {
                 assertThrows(InterruptedException.class, () -> gate.enter(Priority.DOCUMENT));
@@ -158,6 +159,87 @@ class ComputeGateTest {
             running.close(); // a second close does not release someone else's pass
             try (ComputeGate.Pass next = gate.enter(Priority.DOCUMENT)) {
                 assertEquals(1, gate.passes(Priority.DOCUMENT));
+            }
+        });
+    }
+
+    @Test
+    void inOverlapAQueryStartsAlongsideTheRunningDocumentPass() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ComputeGate gate = new ComputeGate(Mode.OVERLAP, 8);
+            try (ComputeGate.Pass document = gate.enter(Priority.DOCUMENT);
+                 ComputeGate.Pass query = gate.enter(Priority.QUERY)) {
+                assertEquals(1, gate.passes(Priority.QUERY));
+            }
+        });
+    }
+
+    @Test
+    void inOverlapNoDocumentPassStartsWhileAQueryRuns() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ComputeGate gate = new ComputeGate(Mode.OVERLAP, 8);
+            ComputeGate.Pass query = gate.enter(Priority.QUERY);
+            CountDownLatch entered = new CountDownLatch(1);
+            Thread document = new Thread(() -> {
+                try (ComputeGate.Pass pass = gate.enter(Priority.DOCUMENT)) {
+                    entered.countDown();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            document.start();
+            awaitWaiting(gate, Priority.DOCUMENT, 1);
+            assertFalse(entered.await(100, TimeUnit.MILLISECONDS), "a document pass started beside a query");
+            query.close();
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            document.join();
+        });
+    }
+
+    @Test
+    void inOverlapAWaitingDocumentStartsBesideTheRunningQueriesOnceMaxQueriesAheadWentFirst() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            int maxAhead = 2;
+            ComputeGate gate = new ComputeGate(Mode.OVERLAP, maxAhead);
+            List<ComputeGate.Pass> queries = new ArrayList<>();
+            queries.add(gate.enter(Priority.QUERY));
+            CountDownLatch documentEntered = new CountDownLatch(1);
+            CountDownLatch releaseDocument = new CountDownLatch(1);
+            Thread document = new Thread(() -> {
+                try (ComputeGate.Pass pass = gate.enter(Priority.DOCUMENT)) {
+                    documentEntered.countDown();
+                    releaseDocument.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            document.start();
+            awaitWaiting(gate, Priority.DOCUMENT, 1);
+            for (int i = 0; i < maxAhead; i++) {
+                queries.add(gate.enter(Priority.QUERY)); // goes ahead of the waiting document, alongside the others
+            }
+            // The document has let maxAhead queries go first: it starts now, beside the running queries.
+            assertTrue(documentEntered.await(10, TimeUnit.SECONDS));
+            // And a query arriving now starts at once again (the document is no longer waiting).
+            try (ComputeGate.Pass late = gate.enter(Priority.QUERY)) {
+                assertEquals(maxAhead + 2, gate.passes(Priority.QUERY));
+            }
+            releaseDocument.countDown();
+            document.join();
+            for (ComputeGate.Pass query : queries) {
+                query.close();
+            }
+        });
+    }
+
+    @Test
+    void offLetsEveryPassStartAtOnce() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ComputeGate gate = new ComputeGate(Mode.OFF, 1);
+            try (ComputeGate.Pass query = gate.enter(Priority.QUERY);
+                 ComputeGate.Pass document = gate.enter(Priority.DOCUMENT);
+                 ComputeGate.Pass another = gate.enter(Priority.DOCUMENT)) {
+                assertEquals(2, gate.passes(Priority.DOCUMENT));
             }
         });
     }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Embeds documents with the bundle's encoder. Concurrent {@link #asyncInvoke} calls (up to the async operator's
@@ -36,9 +37,9 @@ import java.util.List;
  * the documents queued before it are encoded by the old encoder and those after it by the new one; each request
  * carries the version that encoded it. The active version is checkpointed ({@link ActiveModelVersion}).
  *
- * <p>Queries first: a batch is encoded in sub-passes of at most {@code subBatch} documents. With
- * {@code yieldToQueries}, each sub-pass enters the JVM-wide {@link ComputeGate} at document priority, so a query
- * pass ({@code AsyncRetrieve}) waiting for the cores runs before the next sub-pass instead of behind the whole batch.
+ * <p>Queries first: a batch is encoded in sub-passes of at most {@code subBatch} documents, each entering the JVM-wide
+ * {@link ComputeGate} of the {@code priority} mode at document priority, so a query pass ({@code AsyncRetrieve})
+ * meets at most one sub-pass, not the whole batch ({@link ComputeGate.Mode#OFF}: no waiting).
  */
 public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> implements CheckpointedFunction {
 
@@ -53,7 +54,7 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
     private final long maxWaitMillis;
     private final int queueCapacity;
     private final int subBatch;
-    private final boolean yieldToQueries;
+    private final ComputeGate.Mode priority;
     private final ActiveModelVersion active = new ActiveModelVersion();
     private transient TextEncoder encoder;
     private transient String encoderVersion;
@@ -68,10 +69,10 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
      * @param maxWait how long the first queued document waits for batch-mates
      * @param queueCapacity most requests queued on the worker (at least the async operator's capacity)
      * @param subBatch most documents per encoder pass within a batch; 0 (or at least {@code batchSize}): one pass
-     * @param yieldToQueries each pass enters {@link ComputeGate#jvmWide()} at document priority
+     * @param priority mode of the JVM-wide {@link ComputeGate} each pass enters at document priority
      */
     public AsyncEncode(ModelBundleSource bundleSource, int batchSize, Duration maxWait, int queueCapacity,
-                       int subBatch, boolean yieldToQueries) {
+                       int subBatch, ComputeGate.Mode priority) {
         if (subBatch < 0) {
             throw new IllegalArgumentException("subBatch must not be negative, got " + subBatch);
         }
@@ -80,7 +81,7 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
         this.maxWaitMillis = maxWait.toMillis();
         this.queueCapacity = queueCapacity;
         this.subBatch = subBatch == 0 ? batchSize : Math.min(subBatch, batchSize);
-        this.yieldToQueries = yieldToQueries;
+        this.priority = Objects.requireNonNull(priority, "priority");
     }
 
     @Override
@@ -98,7 +99,7 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
         IndexingBundle bundle = active.open(bundleSource);
         encoder = bundle.openEncoder(batchSize);
         encoderVersion = bundle.modelVersion();
-        gate = yieldToQueries ? ComputeGate.jvmWide() : null;
+        gate = ComputeGate.jvmWide(priority);
         swaps = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_SWAPS);
         swapFailures = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_SWAP_FAILURES);
         getRuntimeContext().getMetricGroup().gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> encoderVersion);
@@ -139,12 +140,8 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
                 texts.add(encoderInput(request));
             }
             float[][] embeddings; // (B, H)
-            if (gate == null) {
+            try (ComputeGate.Pass held = gate.enter(ComputeGate.Priority.DOCUMENT)) {
                 embeddings = encoder.embed(texts);
-            } else {
-                try (ComputeGate.Pass held = gate.enter(ComputeGate.Priority.DOCUMENT)) {
-                    embeddings = encoder.embed(texts);
-                }
             }
             for (int i = 0; i < pass.size(); i++) {
                 pass.get(i).embedding = embeddings[i];

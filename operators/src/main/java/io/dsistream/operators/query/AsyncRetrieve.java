@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,9 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * query, so queries queued before it are planned, and answered, on the version they started with and those after
  * it on the new one. The active version is checkpointed, so a restart resumes on it.
  *
- * <p>With {@code queryPriority}, each planning pass enters the JVM-wide {@link ComputeGate} at query priority: it
- * waits for the model pass running now (a document sub-pass of {@code AsyncEncode}, at most) but not for the
- * documents queued behind it.
+ * <p>Each planning pass enters the JVM-wide {@link ComputeGate} of the {@code priority} mode at query priority: no
+ * new document sub-pass of {@code AsyncEncode} starts while it waits or runs; in {@link ComputeGate.Mode#EXCLUSIVE}
+ * it waits for the sub-pass running now, in {@link ComputeGate.Mode#OVERLAP} it starts beside it.
  */
 public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest> implements CheckpointedFunction {
 
@@ -55,7 +56,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     private final int batchSize;
     private final long maxWaitMillis;
     private final int queueCapacity;
-    private final boolean queryPriority;
+    private final ComputeGate.Mode priority;
     private final ActiveModelVersion active = new ActiveModelVersion();
     private transient RetrievalModel model;
     private transient Counter swaps;
@@ -70,16 +71,16 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
      * @param batchSize     most queries per encoder pass
      * @param maxWait       how long the first queued query waits for batch-mates
      * @param queueCapacity most queries queued on the worker (at least the async operator's capacity)
-     * @param queryPriority each planning pass enters {@link ComputeGate#jvmWide()} at query priority
+     * @param priority      mode of the JVM-wide {@link ComputeGate} each planning pass enters at query priority
      */
     public AsyncRetrieve(ModelBundleSource bundleSource, StreamingRetrievalOptions options, int batchSize,
-                         Duration maxWait, int queueCapacity, boolean queryPriority) {
+                         Duration maxWait, int queueCapacity, ComputeGate.Mode priority) {
         this.bundleSource = bundleSource;
         this.options = options;
         this.batchSize = batchSize;
         this.maxWaitMillis = maxWait.toMillis();
         this.queueCapacity = queueCapacity;
-        this.queryPriority = queryPriority;
+        this.priority = Objects.requireNonNull(priority, "priority");
     }
 
     @Override
@@ -96,7 +97,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     public void open(OpenContext openContext) {
         IndexingBundle bundle = active.open(bundleSource);
         model = bundle.openRetrieval(options, batchSize);
-        gate = queryPriority ? ComputeGate.jvmWide() : null;
+        gate = ComputeGate.jvmWide(priority);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         worker = new BatchingWorker<>("async-retrieve-" + subtask, this::planBatch, batchSize,
                 Duration.ofMillis(maxWaitMillis), queueCapacity);
@@ -156,12 +157,8 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
             texts.add(request.text);
         }
         List<QueryPlan> plans;
-        if (gate == null) {
+        try (ComputeGate.Pass held = gate.enter(ComputeGate.Priority.QUERY)) {
             plans = model.plan(texts);
-        } else {
-            try (ComputeGate.Pass held = gate.enter(ComputeGate.Priority.QUERY)) {
-                plans = model.plan(texts);
-            }
         }
         for (int i = 0; i < batch.size(); i++) {
             QueryRequest request = batch.get(i);

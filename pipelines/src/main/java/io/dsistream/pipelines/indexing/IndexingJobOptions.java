@@ -91,13 +91,14 @@ public final class IndexingJobOptions {
             .withDescription("Most queries in flight in the async retrieve operator per subtask; beyond it the "
                     + "queries source is backpressured (latency rises, memory does not).");
 
-    public static final ConfigOption<Boolean> QUERY_PRIORITY = ConfigOptions.key("dsi.query.priority")
-            .booleanType().defaultValue(false)
-            .withDescription("Query passes before document passes: every model pass (query planning, document "
-                    + "encoding) takes its turn at one JVM-wide gate, one at a time, and a waiting query goes before "
-                    + "the next document sub-pass (see dsi.indexing.encode.sub-batch); a document pass waits behind "
-                    + "at most " + ComputeGate.DEFAULT_MAX_QUERIES_AHEAD
-                    + " query passes. false: query and document passes run at once and share the cores.");
+    public static final ConfigOption<ComputeGate.Mode> QUERY_PRIORITY = ConfigOptions.key("dsi.query.priority")
+            .enumType(ComputeGate.Mode.class).defaultValue(ComputeGate.Mode.OFF)
+            .withDescription("Query passes before document passes (JVM-wide ComputeGate): with exclusive or overlap, "
+                    + "no document sub-pass (dsi.indexing.encode.sub-batch) starts while a query pass waits or "
+                    + "runs, and a document pass waits behind at most " + ComputeGate.DEFAULT_MAX_QUERIES_AHEAD
+                    + " query passes. exclusive: one pass at a time, a query waits for the running sub-pass; "
+                    + "overlap: a query starts at once, beside the running sub-pass; off: query and document passes "
+                    + "run at once and share the cores.");
 
     public static final ConfigOption<Duration> QUERY_TIMEOUT = ConfigOptions.key("dsi.query.timeout")
             .durationType().defaultValue(Duration.ofSeconds(10))

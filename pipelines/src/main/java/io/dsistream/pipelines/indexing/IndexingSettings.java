@@ -2,6 +2,7 @@ package io.dsistream.pipelines.indexing;
 
 import io.dsistream.models.ids.BalanceThresholds;
 import io.dsistream.models.retrieval.StreamingRetrievalOptions;
+import io.dsistream.models.serving.ComputeGate;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.Serializable;
@@ -18,7 +19,8 @@ public record IndexingSettings(Path registry, String modelName, int encodeBatchS
 
     /** The query path's options ({@code dsi.query.*}). */
     public record QuerySettings(int batchSize, Duration maxWait, int capacity, Duration timeout, Duration gatherTimeout,
-                                Duration gatherRetention, boolean priority, StreamingRetrievalOptions retrieval)
+                                Duration gatherRetention, ComputeGate.Mode priority,
+                                StreamingRetrievalOptions retrieval)
             implements Serializable {
     }
 
