@@ -100,7 +100,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--job-option", paramLabel = "KEY=VALUE",
-            description = "A job option (IndexingJobOptions), e.g. --job-option dsi.query.priority=false; repeatable.")
+            description = "A job option (IndexingJobOptions), e.g. --job-option dsi.query.priority=overlap; repeatable.")
     Map<String, String> jobOptionOverrides = new LinkedHashMap<>();
 
     @Override
