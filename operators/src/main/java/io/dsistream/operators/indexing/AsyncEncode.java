@@ -2,6 +2,7 @@ package io.dsistream.operators.indexing;
 
 import io.dsistream.models.encoder.TextEncoder;
 import io.dsistream.models.serving.BatchingWorker;
+import io.dsistream.models.serving.ComputeGate;
 import io.dsistream.models.serving.IndexingBundle;
 import io.dsistream.schemas.DocumentOp;
 import io.dsistream.schemas.indexing.IndexRequest;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Embeds documents with the bundle's encoder. Concurrent {@link #asyncInvoke} calls (up to the async operator's
@@ -34,6 +36,10 @@ import java.util.List;
  * <p>Hot swap: a model-update control record ({@code switchToVersion > 0}) goes through the same worker queue, so
  * the documents queued before it are encoded by the old encoder and those after it by the new one; each request
  * carries the version that encoded it. The active version is checkpointed ({@link ActiveModelVersion}).
+ *
+ * <p>Queries first: a batch is encoded in sub-passes of at most {@code subBatch} documents, each entering the JVM-wide
+ * {@link ComputeGate} of the {@code priority} mode at document priority, so a query pass ({@code AsyncRetrieve})
+ * meets at most one sub-pass, not the whole batch ({@link ComputeGate.Mode#OFF}: no waiting).
  */
 public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> implements CheckpointedFunction {
 
@@ -47,6 +53,8 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
     private final int batchSize;
     private final long maxWaitMillis;
     private final int queueCapacity;
+    private final int subBatch;
+    private final ComputeGate.Mode priority;
     private final ActiveModelVersion active = new ActiveModelVersion();
     private boolean keepText;
     private transient TextEncoder encoder;
@@ -55,17 +63,26 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
     private transient Counter swapFailures;
     private transient BatchingWorker<IndexRequest, IndexRequest> worker;
     private transient Counter timeouts;
+    private transient ComputeGate gate;
 
     /**
      * @param batchSize most documents per encoder pass
      * @param maxWait how long the first queued document waits for batch-mates
      * @param queueCapacity most requests queued on the worker (at least the async operator's capacity)
+     * @param subBatch most documents per encoder pass within a batch; 0 (or at least {@code batchSize}): one pass
+     * @param priority mode of the JVM-wide {@link ComputeGate} each pass enters at document priority
      */
-    public AsyncEncode(ModelBundleSource bundleSource, int batchSize, Duration maxWait, int queueCapacity) {
+    public AsyncEncode(ModelBundleSource bundleSource, int batchSize, Duration maxWait, int queueCapacity,
+                       int subBatch, ComputeGate.Mode priority) {
+        if (subBatch < 0) {
+            throw new IllegalArgumentException("subBatch must not be negative, got " + subBatch);
+        }
         this.bundleSource = bundleSource;
         this.batchSize = batchSize;
         this.maxWaitMillis = maxWait.toMillis();
         this.queueCapacity = queueCapacity;
+        this.subBatch = subBatch == 0 ? batchSize : Math.min(subBatch, batchSize);
+        this.priority = Objects.requireNonNull(priority, "priority");
     }
 
     /** Keeps each document's text after encoding (the trainer reads it); by default it is dropped there. */
@@ -89,6 +106,7 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
         IndexingBundle bundle = active.open(bundleSource);
         encoder = bundle.openEncoder(batchSize);
         encoderVersion = bundle.modelVersion();
+        gate = ComputeGate.jvmWide(priority);
         swaps = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_SWAPS);
         swapFailures = getRuntimeContext().getMetricGroup().counter(IndexingMetrics.MODEL_SWAP_FAILURES);
         getRuntimeContext().getMetricGroup().gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> encoderVersion);
@@ -102,7 +120,7 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
     }
 
     /** Encodes the batch in order; a control record ends a segment and swaps the encoder for the next one. */
-    private List<IndexRequest> encodeBatch(List<IndexRequest> batch) {
+    private List<IndexRequest> encodeBatch(List<IndexRequest> batch) throws InterruptedException {
         List<IndexRequest> upserts = new ArrayList<>(batch.size());
         for (IndexRequest request : batch) {
             if (request.switchToVersion > 0) {
@@ -121,19 +139,22 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
         return batch;
     }
 
-    private void encode(List<IndexRequest> upserts) {
-        if (upserts.isEmpty()) {
-            return;
-        }
-        List<String> texts = new ArrayList<>(upserts.size());
-        for (IndexRequest request : upserts) {
-            texts.add(encoderInput(request));
-        }
-        float[][] embeddings = encoder.embed(texts); // (B, H)
-        for (int i = 0; i < upserts.size(); i++) {
-            upserts.get(i).embedding = embeddings[i];
-            if (!keepText) {
-                upserts.get(i).text = null;
+    private void encode(List<IndexRequest> upserts) throws InterruptedException {
+        for (int from = 0; from < upserts.size(); from += subBatch) {
+            List<IndexRequest> pass = upserts.subList(from, Math.min(upserts.size(), from + subBatch));
+            List<String> texts = new ArrayList<>(pass.size());
+            for (IndexRequest request : pass) {
+                texts.add(encoderInput(request));
+            }
+            float[][] embeddings; // (B, H)
+            try (ComputeGate.Pass held = gate.enter(ComputeGate.Priority.DOCUMENT)) {
+                embeddings = encoder.embed(texts);
+            }
+            for (int i = 0; i < pass.size(); i++) {
+                pass.get(i).embedding = embeddings[i];
+                if (!keepText) {
+                    pass.get(i).text = null;
+                }
             }
         }
     }

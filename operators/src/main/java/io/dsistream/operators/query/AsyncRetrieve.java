@@ -4,6 +4,7 @@ import io.dsistream.models.retrieval.CandidateLeaf;
 import io.dsistream.models.retrieval.QueryPlan;
 import io.dsistream.models.retrieval.StreamingRetrievalOptions;
 import io.dsistream.models.serving.BatchingWorker;
+import io.dsistream.models.serving.ComputeGate;
 import io.dsistream.models.serving.RetrievalModel;
 import io.dsistream.models.serving.IndexingBundle;
 import io.dsistream.operators.indexing.ActiveModelVersion;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Hot swap: a model-update control record ({@code switchToVersion > 0}) goes through the worker queue like a
  * query, so queries queued before it are planned, and answered, on the version they started with and those after
  * it on the new one. The active version is checkpointed, so a restart resumes on it.
+ *
+ * <p>Each planning pass enters the JVM-wide {@link ComputeGate} of the {@code priority} mode at query priority: no
+ * new document sub-pass of {@code AsyncEncode} starts while it waits or runs; in {@link ComputeGate.Mode#EXCLUSIVE}
+ * it waits for the sub-pass running now, in {@link ComputeGate.Mode#OVERLAP} it starts beside it.
  */
 public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest> implements CheckpointedFunction {
 
@@ -50,6 +56,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     private final int batchSize;
     private final long maxWaitMillis;
     private final int queueCapacity;
+    private final ComputeGate.Mode priority;
     private final ActiveModelVersion active = new ActiveModelVersion();
     private transient RetrievalModel model;
     private transient Counter swaps;
@@ -58,19 +65,22 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     private transient AtomicInteger inFlight;
     private transient Counter failures;
     private transient Histogram candidates;
+    private transient ComputeGate gate;
 
     /**
      * @param batchSize     most queries per encoder pass
      * @param maxWait       how long the first queued query waits for batch-mates
      * @param queueCapacity most queries queued on the worker (at least the async operator's capacity)
+     * @param priority      mode of the JVM-wide {@link ComputeGate} each planning pass enters at query priority
      */
     public AsyncRetrieve(ModelBundleSource bundleSource, StreamingRetrievalOptions options, int batchSize,
-                         Duration maxWait, int queueCapacity) {
+                         Duration maxWait, int queueCapacity, ComputeGate.Mode priority) {
         this.bundleSource = bundleSource;
         this.options = options;
         this.batchSize = batchSize;
         this.maxWaitMillis = maxWait.toMillis();
         this.queueCapacity = queueCapacity;
+        this.priority = Objects.requireNonNull(priority, "priority");
     }
 
     @Override
@@ -87,6 +97,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     public void open(OpenContext openContext) {
         IndexingBundle bundle = active.open(bundleSource);
         model = bundle.openRetrieval(options, batchSize);
+        gate = ComputeGate.jvmWide(priority);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         worker = new BatchingWorker<>("async-retrieve-" + subtask, this::planBatch, batchSize,
                 Duration.ofMillis(maxWaitMillis), queueCapacity);
@@ -102,7 +113,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     }
 
     /** Plans the batch in order; a control record ends a segment and swaps the model for the next one. */
-    private List<QueryRequest> planBatch(List<QueryRequest> batch) {
+    private List<QueryRequest> planBatch(List<QueryRequest> batch) throws InterruptedException {
         List<QueryRequest> segment = new ArrayList<>(batch.size());
         for (QueryRequest request : batch) {
             if (request.switchToVersion > 0) {
@@ -137,7 +148,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
         }
     }
 
-    private void plan(List<QueryRequest> batch) {
+    private void plan(List<QueryRequest> batch) throws InterruptedException {
         if (batch.isEmpty()) {
             return;
         }
@@ -145,7 +156,10 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
         for (QueryRequest request : batch) {
             texts.add(request.text);
         }
-        List<QueryPlan> plans = model.plan(texts);
+        List<QueryPlan> plans;
+        try (ComputeGate.Pass held = gate.enter(ComputeGate.Priority.QUERY)) {
+            plans = model.plan(texts);
+        }
         for (int i = 0; i < batch.size(); i++) {
             QueryRequest request = batch.get(i);
             QueryPlan plan = plans.get(i);

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * {@code dsi bench query}: query latency of the running job under an open-loop load (queries sent on schedule,
@@ -98,17 +99,24 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the figures as JSON.")
     Path out;
 
+    @Option(names = "--job-option", paramLabel = "KEY=VALUE",
+            description = "A job option (IndexingJobOptions), e.g. --job-option dsi.query.priority=overlap; repeatable.")
+    Map<String, String> jobOptionOverrides = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         System.err.printf("dsi bench query --dataset %s --qps %s --docs-per-second %s --duration %d "
-                        + "--initial-documents %d --k %d%s%s%n", dataset, qps, docsPerSecond, duration,
-                initialDocuments, k, bundle == null ? "" : " --bundle " + bundle, exactlyOnce ? " --exactly-once" : "");
+                        + "--initial-documents %d --k %d%s%s%s%n", dataset, qps, docsPerSecond, duration,
+                initialDocuments, k, bundle == null ? "" : " --bundle " + bundle, exactlyOnce ? " --exactly-once" : "",
+                jobOptionOverrides.entrySet().stream().map(e -> " --job-option " + e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining()));
         BeirDataset beir = BeirDataset.load(dataset);
         List<BeirDocument> corpus = beir.corpus();
         List<BeirQuery> queries = beir.queries(split);
         String modelName = dataset.toAbsolutePath().normalize().getFileName().toString();
         Configuration jobOptions = new Configuration();
         jobOptions.setString("dsi.indexing.health.interval", "5 s");
+        jobOptionOverrides.forEach(jobOptions::setString);
         EmbeddedIndexing.Settings settings = new EmbeddedIndexing.Settings(
                 workDir.resolve("query-" + Instant.now().toString().replace(':', '-')), registry, modelName, 1,
                 Duration.ofSeconds(2), exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE,
@@ -118,6 +126,7 @@ final class BenchQueryCommand implements Callable<Integer> {
         json.put("docs_per_second", docsPerSecond);
         json.put("duration_s", duration);
         json.put("delivery", settings.guarantee().toString());
+        json.put("job_options", jobOptionOverrides);
         List<Map<String, Object>> levels = new ArrayList<>();
         int initial = Math.min(initialDocuments, corpus.size());
         AtomicInteger nextDocument = new AtomicInteger(initial);
@@ -151,13 +160,14 @@ final class BenchQueryCommand implements Callable<Integer> {
         json.put("max_qps_with_p99_under_100ms", best);
         json.put("levels", levels);
         json.put("peak_rss_bytes", ProcessMemory.peakResidentBytes().orElse(-1));
-        System.out.printf("%n%-8s %-9s %8s %8s %8s %8s %8s %8s %10s%n", "qps", "achieved", "p50 ms", "p95 ms",
-                "p99 ms", "answered", "partial", "in-job99", "rss MB");
+        System.out.printf("%n%-8s %-9s %8s %8s %8s %8s %8s %8s %10s %9s %8s%n", "qps", "achieved", "p50 ms", "p95 ms",
+                "p99 ms", "answered", "partial", "in-job99", "rss MB", "indexed/s", "backlog");
         for (Map<String, Object> level : levels) {
-            System.out.printf("%-8.0f %-9.1f %8.1f %8.1f %8.1f %8d %8d %8d %10.0f%n", level.get("qps"),
+            System.out.printf("%-8.0f %-9.1f %8.1f %8.1f %8.1f %8d %8d %8d %10.0f %9.1f %8d%n", level.get("qps"),
                     level.get("achieved_qps"), level.get("p50_ms"), level.get("p95_ms"), level.get("p99_ms"),
                     level.get("answered"), level.get("partial"), level.get("in_job_p99_ms"),
-                    ((Number) level.get("rss_bytes")).doubleValue() / 1e6);
+                    ((Number) level.get("rss_bytes")).doubleValue() / 1e6, level.get("indexed_docs_per_second"),
+                    level.get("document_backlog"));
         }
         System.out.printf("BM25 (Lucene, same corpus and queries, one thread): p50 %.2f ms, p99 %.2f ms%n",
                 json.get("bm25_p50_ms"), json.get("bm25_p99_ms"));
@@ -188,6 +198,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 sent++;
             }
         }, "bench-documents");
+        int indexedAtStart = job.stats().indexed();
         documents.start();
         List<String> sentIds = new ArrayList<>();
         long start = System.nanoTime();
@@ -208,6 +219,9 @@ final class BenchQueryCommand implements Callable<Integer> {
             sentIds.add(id);
         }
         double sendSeconds = (System.nanoTime() - start) / 1e9;
+        // Whether indexing kept up: documents indexed during the level, and those sent but not indexed at its end.
+        int indexedAtEnd = job.stats().indexed();
+        int backlog = Math.max(0, nextDocument.get() - indexedAtEnd);
         job.flushQueries();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (answers.answeredOf(sentIds) < sentIds.size() && System.nanoTime() < deadline) {
@@ -229,9 +243,12 @@ final class BenchQueryCommand implements Callable<Integer> {
         figures.put("in_job_p50_ms", percentile(inJob, 0.50));
         figures.put("in_job_p99_ms", percentile(inJob, 0.99));
         figures.put("rss_bytes", ProcessMemory.residentBytes().orElse(-1));
-        System.err.printf("level %d: sent %d, answered %d (partial %s); send-to-answer p50 %.1f ms, p99 %.1f ms%n",
+        figures.put("indexed_docs_per_second", (indexedAtEnd - indexedAtStart) / sendSeconds);
+        figures.put("document_backlog", backlog);
+        System.err.printf("level %d: sent %d, answered %d (partial %s); send-to-answer p50 %.1f ms, p99 %.1f ms; "
+                        + "%.1f documents/s indexed, %d sent and not yet indexed at the end%n",
                 level, sentIds.size(), latencies.length, figures.get("partial"), figures.get("p50_ms"),
-                figures.get("p99_ms"));
+                figures.get("p99_ms"), figures.get("indexed_docs_per_second"), backlog);
         return figures;
     }
 

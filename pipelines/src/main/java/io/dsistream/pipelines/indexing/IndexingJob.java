@@ -153,7 +153,8 @@ public final class IndexingJob {
                 .map(ParseModelUpdates.toDocumentControl()).returns(IndexRequest.class)
                 .uid(OperatorUids.DOCUMENT_CONTROLS).name("model update (documents)"));
         AsyncEncode encode = new AsyncEncode(model, settings.encodeBatchSize(), settings.encodeMaxWait(),
-                Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2);
+                Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2, settings.encodeSubBatch(),
+                settings.queries().priority());
         UpsertDelete upsertDelete = new UpsertDelete(settings.floatVectors());
         if (trainer != null) {
             encode.withKeptText();
@@ -184,7 +185,7 @@ public final class IndexingJob {
                 .uid(OperatorUids.QUERY_CONTROLS).name("model update (queries)"));
         SingleOutputStreamOperator<LeafQuery> leafQueries = AsyncDataStream.unorderedWait(queriesAndControls,
                         new AsyncRetrieve(model, query.retrieval(), query.batchSize(), query.maxWait(),
-                                Math.max(query.capacity(), query.batchSize()) * 2),
+                                Math.max(query.capacity(), query.batchSize()) * 2, query.priority()),
                         query.timeout().toMillis(), TimeUnit.MILLISECONDS, query.capacity())
                 .uid(OperatorUids.ASYNC_RETRIEVE).name("async retrieve")
                 .process(new SplitByTrieKey(settings.keyPrefixLength()), TypeInformation.of(LeafQuery.class))

@@ -2,6 +2,7 @@ package io.dsistream.pipelines.indexing;
 
 import io.dsistream.models.retrieval.RetrievalOptions;
 import io.dsistream.models.retrieval.StreamingRetrievalOptions;
+import io.dsistream.models.serving.ComputeGate;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -36,6 +37,12 @@ public final class IndexingJobOptions {
             .durationType().defaultValue(Duration.ofSeconds(60))
             .withDescription("A document not embedded within this goes to dead-letters (ENCODE_TIMEOUT); the job "
                     + "goes on.");
+
+    public static final ConfigOption<Integer> ENCODE_SUB_BATCH = ConfigOptions.key("dsi.indexing.encode.sub-batch")
+            .intType().defaultValue(0)
+            .withDescription("Most documents per encoder pass within a batch: a batch runs as sub-passes of this "
+                    + "many, and with dsi.query.priority a waiting query runs between two of them, so it waits "
+                    + "behind at most one sub-pass. 0 (or at least the batch size): one pass per batch.");
 
     public static final ConfigOption<String> AUGMENTATIONS = ConfigOptions.key("dsi.indexing.normalize.augmentations")
             .stringType().defaultValue("")
@@ -83,6 +90,15 @@ public final class IndexingJobOptions {
             .intType().defaultValue(64)
             .withDescription("Most queries in flight in the async retrieve operator per subtask; beyond it the "
                     + "queries source is backpressured (latency rises, memory does not).");
+
+    public static final ConfigOption<ComputeGate.Mode> QUERY_PRIORITY = ConfigOptions.key("dsi.query.priority")
+            .enumType(ComputeGate.Mode.class).defaultValue(ComputeGate.Mode.OFF)
+            .withDescription("Query passes before document passes (JVM-wide ComputeGate): with exclusive or overlap, "
+                    + "no document sub-pass (dsi.indexing.encode.sub-batch) starts while a query pass waits or "
+                    + "runs, and a document pass waits behind at most " + ComputeGate.DEFAULT_MAX_QUERIES_AHEAD
+                    + " query passes. exclusive: one pass at a time, a query waits for the running sub-pass; "
+                    + "overlap: a query starts at once, beside the running sub-pass; off: query and document passes "
+                    + "run at once and share the cores.");
 
     public static final ConfigOption<Duration> QUERY_TIMEOUT = ConfigOptions.key("dsi.query.timeout")
             .durationType().defaultValue(Duration.ofSeconds(10))
