@@ -11,7 +11,6 @@ import io.dsistream.pipelines.cluster.FlinkRestClient;
 import io.dsistream.pipelines.kafka.EmbeddedKafkaBroker;
 import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
-import io.dsistream.schemas.DocumentRecord;
 import io.dsistream.schemas.EnrichedQueryRecord;
 import io.dsistream.schemas.FeedbackRecord;
 import io.dsistream.schemas.QueryRecord;
@@ -37,9 +36,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
+import static io.dsistream.pipelines.indexing.JobTestSupport.awaitUntil;
+import static io.dsistream.pipelines.indexing.JobTestSupport.read;
+import static io.dsistream.pipelines.indexing.JobTestSupport.send;
+import static io.dsistream.pipelines.indexing.JobTestSupport.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -248,43 +249,6 @@ class ContinualITCase {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static <T> T read(byte[] value, Class<T> type) {
-        try {
-            return WireJson.fromBytes(value, type);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void send(DocumentsProducer producer, List<BeirDocument> documents) {
-        for (BeirDocument d : documents) {
-            producer.send(DocumentRecord.upsert(d.id(), d.title(), d.text()));
-        }
-        producer.flush();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        awaitUntil(condition, () -> what);
-    }
-
-    private static void awaitUntil(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() >= deadline) {
-                throw new AssertionError("timed out waiting for " + what.get());
-            }
-            Thread.sleep(200);
         }
     }
 }

@@ -36,6 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.dsistream.pipelines.indexing.JobTestSupport.awaitUntil;
+import static io.dsistream.pipelines.indexing.JobTestSupport.read;
+import static io.dsistream.pipelines.indexing.JobTestSupport.send;
+import static io.dsistream.pipelines.indexing.JobTestSupport.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -216,44 +220,5 @@ class HotSwapITCase {
                 byVersion, !byVersion.containsKey(MODEL + "/v3"));
         assertTrue(byVersion.containsKey(MODEL + "/v1") && byVersion.containsKey(MODEL + "/v2"), byVersion.toString());
         assertFalse(byVersion.containsKey(MODEL + "/v3"), byVersion.toString());
-    }
-
-    private static <T> T read(byte[] value, Class<T> type) {
-        try {
-            return WireJson.fromBytes(value, type);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void send(DocumentsProducer producer, List<BeirDocument> documents) {
-        for (BeirDocument d : documents) {
-            producer.send(DocumentRecord.upsert(d.id(), d.title(), d.text()));
-        }
-        producer.flush();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitUntil(java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        awaitUntil(condition, () -> what);
-    }
-
-    private static void awaitUntil(java.util.function.BooleanSupplier condition,
-                                   java.util.function.Supplier<String> what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() >= deadline) {
-                throw new AssertionError("timed out waiting for " + what.get());
-            }
-            Thread.sleep(100);
-        }
     }
 }

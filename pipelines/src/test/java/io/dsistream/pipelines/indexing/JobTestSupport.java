@@ -1,0 +1,60 @@
+package io.dsistream.pipelines.indexing;
+
+import io.dsistream.models.eval.BeirDocument;
+import io.dsistream.schemas.DocumentRecord;
+import io.dsistream.schemas.WireJson;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** What the job's integration tests share: reading records, sending documents, waiting for a condition. */
+final class JobTestSupport {
+
+    /** How long a test waits for any one condition before it fails. */
+    static final Duration WAIT = Duration.ofMinutes(5);
+
+    private JobTestSupport() {
+    }
+
+    static <T> T read(byte[] value, Class<T> type) {
+        try {
+            return WireJson.fromBytes(value, type);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends the documents as upserts and flushes. */
+    static void send(DocumentsProducer producer, List<BeirDocument> documents) {
+        for (BeirDocument d : documents) {
+            producer.send(DocumentRecord.upsert(d.id(), d.title(), d.text()));
+        }
+        producer.flush();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+        awaitUntil(condition, () -> what);
+    }
+
+    /** Polls {@code condition} until it holds; fails naming {@code what} after {@link #WAIT}. */
+    static void awaitUntil(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError("timed out waiting for " + what.get());
+            }
+            Thread.sleep(100);
+        }
+    }
+}
