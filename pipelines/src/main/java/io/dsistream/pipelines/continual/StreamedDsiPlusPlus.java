@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -295,17 +296,9 @@ public final class StreamedDsiPlusPlus {
         Map<String, Ranking> rankings = answers.rankings();
         for (int part = 0; part <= upTo; part++) {
             Map<String, Map<String, Integer>> group = DsiPlusPlusProtocol.Split.of(split.testByPart(), part);
-            double recall = 0;
-            double ndcg = 0;
-            for (Map.Entry<String, Map<String, Integer>> query : group.entrySet()) {
-                List<ScoredDoc> ordered = RetrievalMetrics.trecEvalOrder(rankings.get(prefix + query.getKey()).docs());
-                recall += RetrievalMetrics.recallAt(ordered, query.getValue(), K);
-                ndcg += RetrievalMetrics.ndcgAt(ordered, query.getValue(), K);
-            }
-            String key = part == 0 ? "initial." : "increment." + part + ".";
-            row.put(key + "recall@10", group.isEmpty() ? 0.0 : recall / group.size());
-            row.put(key + "ndcg@10", group.isEmpty() ? 0.0 : ndcg / group.size());
-            row.put(key + "queries", group.size());
+            Map<String, Ranking> byQuery = new LinkedHashMap<>();
+            group.keySet().forEach(id -> byQuery.put(id, rankings.get(prefix + id)));
+            putScores(row, part, group, byQuery);
         }
         row.put("eval_queries", sent);
         row.put("eval_seconds", (System.nanoTime() - started) / 1e9);
@@ -339,19 +332,29 @@ public final class StreamedDsiPlusPlus {
                 List<String> ids = new ArrayList<>(group.keySet());
                 List<Ranking> rankings = retriever.searchAll(ids.stream().map(id -> queries.get(id).text()).toList(),
                         K);
-                double recall = 0;
-                double ndcg = 0;
+                Map<String, Ranking> byQuery = new LinkedHashMap<>();
                 for (int q = 0; q < ids.size(); q++) {
-                    List<ScoredDoc> ordered = RetrievalMetrics.trecEvalOrder(rankings.get(q).docs());
-                    recall += RetrievalMetrics.recallAt(ordered, group.get(ids.get(q)), K);
-                    ndcg += RetrievalMetrics.ndcgAt(ordered, group.get(ids.get(q)), K);
+                    byQuery.put(ids.get(q), rankings.get(q));
                 }
-                String key = part == 0 ? "initial." : "increment." + part + ".";
-                row.put(key + "recall@10", ids.isEmpty() ? 0.0 : recall / ids.size());
-                row.put(key + "ndcg@10", ids.isEmpty() ? 0.0 : ndcg / ids.size());
-                row.put(key + "queries", ids.size());
+                putScores(row, part, group, byQuery);
             }
         }
+    }
+
+    /** Mean Recall@10 and nDCG@10 of one part's test queries, under {@code initial.} or {@code increment.<k>.}. */
+    private static void putScores(Map<String, Object> row, int part, Map<String, Map<String, Integer>> group,
+                                  Map<String, Ranking> rankings) {
+        double recall = 0;
+        double ndcg = 0;
+        for (Map.Entry<String, Map<String, Integer>> query : group.entrySet()) {
+            List<ScoredDoc> ordered = RetrievalMetrics.trecEvalOrder(rankings.get(query.getKey()).docs());
+            recall += RetrievalMetrics.recallAt(ordered, query.getValue(), K);
+            ndcg += RetrievalMetrics.ndcgAt(ordered, query.getValue(), K);
+        }
+        String key = part == 0 ? "initial." : "increment." + part + ".";
+        row.put(key + "recall@10", group.isEmpty() ? 0.0 : recall / group.size());
+        row.put(key + "ndcg@10", group.isEmpty() ? 0.0 : ndcg / group.size());
+        row.put(key + "queries", group.size());
     }
 
     /** Rounds the trainer has finished: published, rejected or failed. */
@@ -369,7 +372,7 @@ public final class StreamedDsiPlusPlus {
         }
     }
 
-    private void awaitMetric(FlinkRestClient rest, String jobId, java.util.function.BooleanSupplier condition,
+    private void awaitMetric(FlinkRestClient rest, String jobId, BooleanSupplier condition,
                              String what) throws InterruptedException {
         long deadline = System.nanoTime() + options.roundTimeout().toNanos();
         long lastLine = System.nanoTime();
