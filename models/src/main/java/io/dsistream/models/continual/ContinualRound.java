@@ -34,21 +34,23 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * One continual training round (issue 7; DSI++'s setting, ASI++'s losses): fine-tunes the encoder's adapters
  * (through the {@link QuerySideEncoder}), the ID decoder and the quantizer on the new documents and, with
- * {@link ContinualStrategy#REPLAY}, a replay sample of earlier ones. IDs are stable: every document's stored ID is
- * its decoder target, so the decoder keeps mapping old queries to old IDs; a new document without an ID gets the
- * current quantizer's ID at the round's start, which is then stored. The serving model is never touched: the round
- * trains copies of its quantizer and decoder (the adapters of the given encoder are trained in place, so a trainer
- * gives the round its own encoder instance).
+ * {@link ContinualStrategy#REPLAY}, a replay sample of earlier ones (those with feedback first). IDs are stable:
+ * every document's stored ID is its decoder target, so the decoder keeps mapping old queries to old IDs; a new
+ * document without an ID gets the current quantizer's ID at the round's start, which is then stored. The serving
+ * model is never touched: the round trains copies of its quantizer and decoder (the adapters of the given encoder
+ * are trained in place, so a trainer gives the round its own encoder instance).
  *
  * <p>Pairs per training document: DSI's indexing pair (its first {@code indexTokens} tokens), and with
  * self-supervision one independent crop and one inverse-cloze sentence (NAIL §4.1); feedback pairs
@@ -145,8 +147,7 @@ public final class ContinualRound {
             }
             int limit = (int) Math.min(sample.size(), Math.ceil(options.replayRatio() * Math.max(1, fresh.size())));
             if (limit < sample.size()) {
-                Collections.shuffle(sample, new Random(options.seed() ^ 0x5eedL));
-                sample = sample.subList(0, limit);
+                sample = replayFirst(sample, feedback, limit);
             }
             for (ReplayDocument document : sample) {
                 requireDimension(document, dimension);
@@ -250,6 +251,24 @@ public final class ContinualRound {
         statistics.put("drift", IdDrift.of(quantizer, stored));
         IdModel candidate = new IdModel(current.method(), quantizer, decoder, assignments, current.prefixFree());
         return new RoundResult(candidate, false, newIds, statistics);
+    }
+
+    /**
+     * {@code limit} of the replay candidates, in a seeded random order, those that feedback points to first: a
+     * replayed document with a supervised query keeps that query's mapping (the retrieval task of DSI++'s replay),
+     * one without keeps only its pseudo-queries.
+     */
+    private List<ReplayDocument> replayFirst(List<ReplayDocument> candidates, List<FeedbackPair> feedback, int limit) {
+        Set<String> judged = new HashSet<>();
+        for (FeedbackPair pair : feedback) {
+            judged.add(pair.docId());
+        }
+        List<ReplayDocument> shuffled = new ArrayList<>(candidates);
+        Collections.shuffle(shuffled, new Random(options.seed() ^ 0x5eedL));
+        List<ReplayDocument> ordered = new ArrayList<>(shuffled.size());
+        shuffled.stream().filter(d -> judged.contains(d.docId())).forEach(ordered::add);
+        shuffled.stream().filter(d -> !judged.contains(d.docId())).forEach(ordered::add);
+        return ordered.subList(0, limit);
     }
 
     /** A training pair: a query-side text (with its token limit) and the training document it decodes to. */

@@ -233,6 +233,17 @@ public final class DsiPlusPlusProtocol {
         return report;
     }
 
+    /** The train judgements of part {@code part} as feedback pairs. */
+    public static List<FeedbackPair> feedback(Split split, int part, Map<String, BeirQuery> queries) {
+        List<FeedbackPair> pairs = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Integer>> query : Split.of(split.trainByPart(), part).entrySet()) {
+            for (String docId : query.getValue().keySet()) {
+                pairs.add(new FeedbackPair(queries.get(query.getKey()).text(), docId));
+            }
+        }
+        return pairs;
+    }
+
     private void runStrategy(ContinualStrategy strategy, IdModel initial, Split split, CorpusVectors vectors,
                              Map<String, Integer> vectorRow, Map<String, BeirQuery> queries, NDManager parent,
                              List<Map<String, Object>> steps, Map<String, Object> report,
@@ -247,6 +258,8 @@ public final class DsiPlusPlusProtocol {
                 buffer.add(new ReplayDocument(document.id(), document.flatText(),
                         initial.assignments().get(document.id()), vector(vectors, vectorRow, document.id())));
             }
+            // all judgements so far, as the streaming trainer keeps them; a round uses those of its documents
+            List<FeedbackPair> feedback = new ArrayList<>(feedback(split, 0, queries));
             IdModel current = initial;
             for (int k = 1; k < split.parts(); k++) {
                 List<ReplayDocument> fresh = new ArrayList<>();
@@ -254,12 +267,7 @@ public final class DsiPlusPlusProtocol {
                     fresh.add(new ReplayDocument(document.id(), document.flatText(), null,
                             vector(vectors, vectorRow, document.id())));
                 }
-                List<FeedbackPair> feedback = new ArrayList<>();
-                for (Map.Entry<String, Map<String, Integer>> query : Split.of(split.trainByPart(), k).entrySet()) {
-                    for (String docId : query.getValue().keySet()) {
-                        feedback.add(new FeedbackPair(queries.get(query.getKey()).text(), docId));
-                    }
-                }
+                feedback.addAll(feedback(split, k, queries));
                 ContinualOptions options = settings.round().withStrategy(strategy).withSeed(settings.seed() + k);
                 ContinualRound round = new ContinualRound(options, querySide, manager);
                 int increment = k;

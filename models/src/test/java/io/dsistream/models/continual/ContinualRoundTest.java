@@ -228,6 +228,18 @@ class ContinualRoundTest {
     }
 
     @Test
+    void replayTakesTheOldDocumentsWithFeedbackFirst() {
+        ContinualOptions oneInFour = options(ContinualStrategy.REPLAY).withData(true, 2, 0.25); // 1 of 8 replayed
+        List<FeedbackPair> feedback = List.of(new FeedbackPair("what about topic5 and alpha5", "d5"));
+        RoundResult result = new ContinualRound(oneInFour, TinyQueryEncoders.frozen(manager, 3), manager)
+                .run(current, documents(8, 12, false), documents(0, 8, true), feedback);
+        assertEquals(1, result.statistics().get("documents.replayed"));
+        assertEquals(1, result.statistics().get("pairs.qrels"), "the judged old document d5 is the one replayed");
+        assertEquals(0, result.statistics().get("feedback.skipped"));
+        result.candidate().close();
+    }
+
+    @Test
     void naiveTrainsOnNewDocumentsOnly() {
         RoundResult result = new ContinualRound(options(ContinualStrategy.NAIVE),
                 TinyQueryEncoders.frozen(manager, 3), manager).run(current, documents(8, 12, false),

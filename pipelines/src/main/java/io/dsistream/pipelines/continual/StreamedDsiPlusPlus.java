@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.dsistream.models.bundle.ModelRegistry;
 import io.dsistream.models.continual.ContinualStrategy;
 import io.dsistream.models.continual.DsiPlusPlusProtocol;
+import io.dsistream.models.continual.FeedbackPair;
 import io.dsistream.models.continual.ProtocolSettings;
 import io.dsistream.models.encoder.EncoderOptions;
 import io.dsistream.models.encoder.TextEncoder;
@@ -32,7 +33,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,7 +46,8 @@ import java.util.function.Consumer;
  * The DSI++ protocol streamed through the job (issue 7): the split and the initial model as
  * {@link DsiPlusPlusProtocol} makes them; per strategy a fresh job (real broker, MiniCluster, RocksDB) serves the
  * initial model as version 1 of a fresh registry, indexes the initial part (the trainer's warm-up: it only fills
- * the replay buffer), then takes each increment: its train queries go to the {@code feedback} topic, its documents
+ * the replay buffer) and sends the initial part's train queries to {@code feedback} (the history that replay keeps
+ * training on with the old documents it replays), then takes each increment: its train queries go to the {@code feedback} topic, its documents
  * to {@code documents}; the increment's documents trigger one trainer round ({@code dsi.train.trigger.documents} =
  * the increment size), whose model the gate publishes or not; once the job serves the round's outcome, the test
  * queries of the initial part and of every increment so far are sent through the {@code queries} topic and their
@@ -188,15 +189,15 @@ public final class StreamedDsiPlusPlus {
             steps.add(first);
             log.println("  " + first);
             after.accept(report);
+            if (training) {
+                // the initial part's judgements are the feedback history the trainer replays with old documents
+                List<FeedbackPair> history = DsiPlusPlusProtocol.feedback(split, 0, queries);
+                indexing.sendFeedback(history);
+                first.put("feedback_pairs", history.size());
+            }
             int servedVersion = 1;
             for (int k = 1; k <= increments; k++) {
-                List<Map.Entry<String, String>> feedback = new ArrayList<>();
-                for (Map.Entry<String, Map<String, Integer>> query
-                        : DsiPlusPlusProtocol.Split.of(split.trainByPart(), k).entrySet()) {
-                    for (String docId : query.getValue().keySet()) {
-                        feedback.add(new AbstractMap.SimpleEntry<>(queries.get(query.getKey()).text(), docId));
-                    }
-                }
+                List<FeedbackPair> feedback = DsiPlusPlusProtocol.feedback(split, k, queries);
                 indexing.sendFeedback(feedback);
                 long roundsBefore = finishedRounds(rest, jobId);
                 indexed += index(indexing, split.part(k), indexed, strategy);

@@ -1,5 +1,6 @@
 package io.dsistream.pipelines.demo;
 
+import io.dsistream.models.continual.FeedbackPair;
 import io.dsistream.models.encoder.EncoderSpec;
 import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.models.serving.IndexingBundle;
@@ -39,7 +40,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -211,10 +211,10 @@ public final class EmbeddedIndexing implements AutoCloseable {
     }
 
     /** Sends relevant (query, document) pairs to the feedback topic, for the trainer. */
-    public void sendFeedback(List<Map.Entry<String, String>> queryTextAndDocId) {
+    public void sendFeedback(List<FeedbackPair> pairs) {
         try (DocumentsProducer feedback = new DocumentsProducer(broker.bootstrapServers(), IndexingTopics.FEEDBACK)) {
-            for (Map.Entry<String, String> pair : queryTextAndDocId) {
-                feedback.sendRaw(pair.getValue(), WireJson.toBytes(new FeedbackRecord(pair.getKey(), pair.getValue(),
+            for (FeedbackPair pair : pairs) {
+                feedback.sendRaw(pair.docId(), WireJson.toBytes(new FeedbackRecord(pair.queryText(), pair.docId(),
                         1f, null)));
             }
             feedback.flush();
