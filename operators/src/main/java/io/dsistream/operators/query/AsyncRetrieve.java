@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Hot swap: a model-update control record ({@code switchToVersion > 0}) goes through the worker queue like a
  * query, so queries queued before it are planned, and answered, on the version they started with and those after
- * it on the new one. The active version is checkpointed, so a restart resumes on it.
+ * it on the new one. The active version is checkpointed, so a restart resumes on it. A generation's ready event
+ * switches the version and the index generation the queries read together: every query planned after it carries
+ * the new generation (its trie keys are that generation's), those planned before finish on theirs.
  *
  * <p>Each planning pass enters the JVM-wide {@link ComputeGate} of the {@code priority} mode at query priority: no
  * new document sub-pass of {@code AsyncEncode} starts while it waits or runs; in {@link ComputeGate.Mode#EXCLUSIVE}
@@ -110,6 +112,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
         swaps = metrics.counter(IndexingMetrics.MODEL_SWAPS);
         swapFailures = metrics.counter(IndexingMetrics.MODEL_SWAP_FAILURES);
         metrics.gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> model.modelVersion());
+        metrics.gauge(IndexingMetrics.INDEX_GENERATION, (Gauge<Integer>) active::generation);
     }
 
     /** Plans the batch in order; a control record ends a segment and swaps the model for the next one. */
@@ -119,7 +122,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
             if (request.switchToVersion > 0) {
                 plan(segment);
                 segment.clear();
-                swapTo(request.switchToVersion);
+                swapTo(request.switchToVersion, request.generation);
                 request.modelVersion = model.modelVersion();
             } else {
                 segment.add(request);
@@ -129,9 +132,15 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
         return batch;
     }
 
-    /** Loads version {@code version}; one that cannot be loaded is logged and counted, and the current one stays. */
-    private void swapTo(int version) {
+    /**
+     * Loads version {@code version} and, when {@code generation} &gt; 0, reads that index generation from the next
+     * query on (both or neither); a version that cannot be loaded is logged and counted, and the current one stays.
+     */
+    private void swapTo(int version, int generation) {
         if (version == active.version()) {
+            if (generation > 0) {
+                active.setGeneration(generation);
+            }
             return;
         }
         try {
@@ -139,6 +148,9 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
             RetrievalModel previous = model;
             model = next;
             active.set(version);
+            if (generation > 0) {
+                active.setGeneration(generation);
+            }
             swaps.inc();
             previous.close();
         } catch (RuntimeException e) {
@@ -174,6 +186,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
                 request.decoderScores[c] = candidate.decoderScore();
             }
             request.modelVersion = model.modelVersion();
+            request.generation = active.generation();
             request.codesPerPosition = model.planner().vocabulary().codesPerPosition();
             candidates.update(n);
         }
