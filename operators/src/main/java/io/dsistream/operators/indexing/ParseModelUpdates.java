@@ -56,11 +56,12 @@ public class ParseModelUpdates extends ProcessFunction<SourceDocument, ModelUpda
 
     /**
      * The event as a control record of the documents path: a plain swap or a generation's ready event switches the
-     * encoder and the quantizer; build and drop events concern only the trie (upsert/delete) and yield nothing.
+     * encoder and the quantizer; build and drop events concern only the trie (upsert/delete) and yield nothing,
+     * as does every generation event where {@code generations} is off.
      */
-    public static FlatMapFunction<ModelUpdateRecord, IndexRequest> toDocumentControl() {
+    public static FlatMapFunction<ModelUpdateRecord, IndexRequest> toDocumentControl(boolean generations) {
         return (update, out) -> {
-            if (switchesVersion(update)) {
+            if (switchesVersion(update, generations)) {
                 IndexRequest control = new IndexRequest();
                 control.switchToVersion = update.version;
                 out.collect(control);
@@ -70,11 +71,12 @@ public class ParseModelUpdates extends ProcessFunction<SourceDocument, ModelUpda
 
     /**
      * The event as a control record of the queries path: a plain swap switches the planner's version; a generation's
-     * ready event switches version and generation together; build and drop events yield nothing.
+     * ready event switches version and generation together; build and drop events yield nothing, as does every
+     * generation event where {@code generations} is off.
      */
-    public static FlatMapFunction<ModelUpdateRecord, QueryRequest> toQueryControl() {
+    public static FlatMapFunction<ModelUpdateRecord, QueryRequest> toQueryControl(boolean generations) {
         return (update, out) -> {
-            if (switchesVersion(update)) {
+            if (switchesVersion(update, generations)) {
                 QueryRequest control = new QueryRequest();
                 control.switchToVersion = update.version;
                 control.generation = update.generation;
@@ -83,8 +85,8 @@ public class ParseModelUpdates extends ProcessFunction<SourceDocument, ModelUpda
         };
     }
 
-    /** A plain swap, or the ready event of a generation. */
-    static boolean switchesVersion(ModelUpdateRecord update) {
-        return !update.isGeneration() || update.stage == GenerationStage.READY;
+    /** A plain swap, or the ready event of a generation where the job has generations on. */
+    static boolean switchesVersion(ModelUpdateRecord update, boolean generations) {
+        return !update.isGeneration() || generations && update.stage == GenerationStage.READY;
     }
 }

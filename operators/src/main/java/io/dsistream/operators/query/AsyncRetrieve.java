@@ -63,6 +63,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     private transient RetrievalModel model;
     private transient Counter swaps;
     private transient Counter swapFailures;
+    private transient Counter generationEventsIgnored;
     private transient BatchingWorker<QueryRequest, QueryRequest> worker;
     private transient AtomicInteger inFlight;
     private transient Counter failures;
@@ -111,6 +112,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
         metrics.gauge(QueryMetrics.QUEUE_OCCUPANCY, (Gauge<Integer>) inFlight::get);
         swaps = metrics.counter(IndexingMetrics.MODEL_SWAPS);
         swapFailures = metrics.counter(IndexingMetrics.MODEL_SWAP_FAILURES);
+        generationEventsIgnored = metrics.counter(IndexingMetrics.GENERATION_EVENTS_IGNORED);
         metrics.gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> model.modelVersion());
         metrics.gauge(IndexingMetrics.INDEX_GENERATION, (Gauge<Integer>) active::generation);
     }
@@ -137,6 +139,12 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
      * query on (both or neither); a version that cannot be loaded is logged and counted, and the current one stays.
      */
     private void swapTo(int version, int generation) {
+        if (generation > 0 && generation != active.generation() + 1) {
+            generationEventsIgnored.inc(); // a repeated ready event, or one for a generation never built after ours
+            LOG.warn("ready event of generation {} (v{}) ignored: queries read generation {}", generation, version,
+                    active.generation());
+            return;
+        }
         if (version == active.version()) {
             if (generation > 0) {
                 active.setGeneration(generation);

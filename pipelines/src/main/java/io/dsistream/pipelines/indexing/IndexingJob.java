@@ -169,7 +169,8 @@ public final class IndexingJob {
                 .process(new ParseModelUpdates(model.modelName()), TypeInformation.of(ModelUpdateRecord.class))
                 .uid(OperatorUids.PARSE_MODEL_UPDATES).name("parse model updates");
         DataStream<IndexRequest> documentsAndControls = normalized.union(updates.broadcast()
-                .flatMap(ParseModelUpdates.toDocumentControl()).returns(IndexRequest.class)
+                .flatMap(ParseModelUpdates.toDocumentControl(generationAnnouncements != null))
+                .returns(IndexRequest.class)
                 .uid(OperatorUids.DOCUMENT_CONTROLS).name("model update (documents)"));
         AsyncEncode encode = new AsyncEncode(model, settings.encodeBatchSize(), settings.encodeMaxWait(),
                 Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2, settings.encodeSubBatch(),
@@ -205,7 +206,8 @@ public final class IndexingJob {
                 .process(new ParseQueries(new QueryParser()), TypeInformation.of(QueryRequest.class))
                 .uid(OperatorUids.PARSE_QUERIES).name("parse queries");
         DataStream<QueryRequest> queriesAndControls = parsedQueries.union(updates.broadcast()
-                .flatMap(ParseModelUpdates.toQueryControl()).returns(QueryRequest.class)
+                .flatMap(ParseModelUpdates.toQueryControl(generationAnnouncements != null))
+                .returns(QueryRequest.class)
                 .uid(OperatorUids.QUERY_CONTROLS).name("model update (queries)"));
         SingleOutputStreamOperator<LeafQuery> leafQueries = AsyncDataStream.unorderedWait(queriesAndControls,
                         new AsyncRetrieve(model, query.retrieval(), query.batchSize(), query.maxWait(),
