@@ -34,6 +34,8 @@ public final class OperatorUids {
     public static final String TRAINER_HEALTH_ALERTS = "trainer-health-alerts";
     public static final String TRAINER = "trainer";
     public static final String MODEL_UPDATES_SINK = "model-updates-sink";
+    public static final String GENERATION_COORDINATOR = "generation-coordinator";
+    public static final String GENERATION_UPDATES_SINK = "generation-updates-sink";
 
     private OperatorUids() {
     }

@@ -22,6 +22,23 @@ class ModelUpdateParserTest {
     }
 
     @Test
+    void aGenerationEventCarriesItsStageAndAPlainSwapStaysAsItWas() {
+        ModelUpdateRecord build = parse("{\"model\":\"m\",\"version\":2,\"generation\":1}").record();
+        assertEquals(new ModelUpdateRecord("m", 2, 1, GenerationStage.BUILD), build, "build is the default stage");
+        ModelUpdateRecord ready = parse("{\"model\":\"m\",\"version\":2,\"generation\":1,\"stage\":\"ready\"}")
+                .record();
+        assertEquals(GenerationStage.READY, ready.stage);
+        assertEquals("{\"model\":\"m\",\"version\":2,\"generation\":1,\"stage\":\"ready\"}", WireJson.toJson(ready));
+        assertEquals(ready, parse(WireJson.toJson(ready)).record(), "round trip");
+        assertEquals("{\"model\":\"m\",\"version\":2}", WireJson.toJson(new ModelUpdateRecord("m", 2)));
+        assertEquals(new ModelUpdateRecord("m", 2), parse("{\"model\":\"m\",\"version\":2,\"generation\":0}").record());
+        assertEquals(RejectReason.INVALID_FIELD, parse("{\"model\":\"m\",\"version\":2,\"generation\":-1}").reason());
+        assertEquals(RejectReason.INVALID_FIELD, parse("{\"model\":\"m\",\"version\":2,\"stage\":\"ready\"}").reason());
+        assertEquals(RejectReason.INVALID_FIELD,
+                parse("{\"model\":\"m\",\"version\":2,\"generation\":1,\"stage\":\"now\"}").reason());
+    }
+
+    @Test
     void rejectsWhatIsNotAnEvent() {
         assertEquals(RejectReason.MALFORMED_JSON, parse("{\"model\":").reason());
         assertEquals(RejectReason.MISSING_ID, parse("{\"version\":2}").reason());

@@ -14,7 +14,9 @@
  *   <li>{@link io.dsistream.models.continual.PublishGate} — candidate versus current model on held-back pairs;
  *       publish only if not worse by more than a margin.</li>
  *   <li>{@link io.dsistream.models.continual.IdDrift} — share of sampled documents whose current quantizer ID
- *       differs from their stored ID.</li>
+ *       differs from their stored ID; {@link io.dsistream.models.continual.GenerationTrigger} — when drift (or a
+ *       balance alert) calls for a new index generation; {@link io.dsistream.models.continual.BuildProgress} —
+ *       when a generation's build is complete.</li>
  *   <li>{@link io.dsistream.models.continual.DsiPlusPlusProtocol} — the offline DSI++ benchmark on a BEIR corpus
  *       (initial 60% plus four 10% increments; none / naive / replay).</li>
  * </ul>

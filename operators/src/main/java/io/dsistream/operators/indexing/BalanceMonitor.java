@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,8 +36,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code reportInterval} emits a JSON index-health report whose {@code status} is the {@link BalanceThresholds}
  * verdict.
  *
- * <p>State: {@code leaf-sizes} (leaf → documents; what the in-memory balance is rebuilt from after a restore), the
- * model version and the next report timer. When the index empties, all three are cleared.
+ * <p>Index generations: leaves are counted per generation (a build fills generation g + 1 beside g); the gauges and
+ * reports describe the oldest generation held — the one queries read until a switch, and after the old one is
+ * dropped the new one — and {@code generationsHeld} says how many generations hold documents.
+ *
+ * <p>State: {@code leaf-sizes} (leaf, with its generation from 1 on ({@link IdPrefixKey#key}) → documents; what the
+ * in-memory balance is rebuilt from after a restore), the model version and the next report timer. When the index
+ * empties, all three are cleared.
  */
 public class BalanceMonitor extends KeyedProcessFunction<Integer, LeafSizeChange, String> {
 
@@ -51,7 +57,11 @@ public class BalanceMonitor extends KeyedProcessFunction<Integer, LeafSizeChange
     private transient ValueState<String> modelVersion;
     private transient ValueState<Long> nextReport;
     private transient ValueState<Integer> codesPerPosition;
-    private transient IncrementalBalance balance;
+    /** Generation → its balance; null until rebuilt from state after open. */
+    private transient TreeMap<Integer, IncrementalBalance> balances;
+    private transient TreeMap<Integer, String> versions;
+    private transient IdVocabulary vocabulary;
+    private transient volatile int generationsHeld;
     private transient volatile BalanceReport latest;
     private transient volatile String latestVersion;
     private transient Counter reports;
@@ -73,6 +83,7 @@ public class BalanceMonitor extends KeyedProcessFunction<Integer, LeafSizeChange
         reports = group.counter(IndexingMetrics.HEALTH_REPORTS);
         group.gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> latestVersion == null ? "" : latestVersion);
         group.gauge(IndexingMetrics.MODEL_VERSION_NUMBER, (Gauge<Long>) () -> versionNumber(latestVersion));
+        group.gauge(IndexingMetrics.GENERATIONS_HELD, (Gauge<Integer>) () -> generationsHeld);
         balanceGroup = group.addGroup(IndexingMetrics.BALANCE_GROUP);
         for (String figure : new String[] {"documents", "used_leaves", "normalized_entropy", "perplexity", "max_leaf",
                 "p99_leaf", "mean_leaf", "collision_rate", "gini"}) {
@@ -88,22 +99,32 @@ public class BalanceMonitor extends KeyedProcessFunction<Integer, LeafSizeChange
         if (codesPerPosition.value() == null) {
             codesPerPosition.update(change.codesPerPosition);
         }
+        IncrementalBalance balance = balances.computeIfAbsent(change.generation, g -> new IncrementalBalance(vocabulary));
         if (change.added) {
             balance.documentAdded(leaf, change.sizeAfter);
+            if (change.modelVersion != null) {
+                versions.put(change.generation, change.modelVersion);
+            }
         } else {
             balance.documentRemoved(leaf, change.sizeAfter);
         }
-        if (change.sizeAfter == 0) {
-            leafSizes.remove(change.semanticId);
-        } else {
-            leafSizes.put(change.semanticId, change.sizeAfter);
+        if (balance.documents() == 0) {
+            balances.remove(change.generation);
+            versions.remove(change.generation);
         }
-        if (change.modelVersion != null && !change.modelVersion.equals(latestVersion)) {
-            modelVersion.update(change.modelVersion);
-            latestVersion = change.modelVersion;
+        String entry = IdPrefixKey.key(change.generation, change.semanticId);
+        if (change.sizeAfter == 0) {
+            leafSizes.remove(entry);
+        } else {
+            leafSizes.put(entry, change.sizeAfter);
+        }
+        String version = balances.isEmpty() ? null : versions.get(balances.firstKey());
+        if (version != null && !version.equals(latestVersion)) {
+            modelVersion.update(version);
+            latestVersion = version;
         }
         publish();
-        if (balance.documents() == 0) {
+        if (balances.isEmpty()) {
             Long timer = nextReport.value();
             if (timer != null) {
                 ctx.timerService().deleteProcessingTimeTimer(timer);
@@ -121,12 +142,12 @@ public class BalanceMonitor extends KeyedProcessFunction<Integer, LeafSizeChange
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
-        if (balance == null) {
+        if (balances == null) {
             if (leafSizes.isEmpty() || codesPerPosition.value() == null) {
                 nextReport.clear();
                 return;
             }
-            String anyLeaf = leafSizes.keys().iterator().next();
+            String anyLeaf = IdPrefixKey.prefixOf(leafSizes.keys().iterator().next());
             restore(new IdVocabulary(SemanticId.parse(anyLeaf).length(), codesPerPosition.value()));
         }
         out.collect(healthReport(latest, latestVersion, thresholds, timestamp));
@@ -136,24 +157,34 @@ public class BalanceMonitor extends KeyedProcessFunction<Integer, LeafSizeChange
         nextReport.update(at);
     }
 
-    /** Rebuilds the in-memory balance from {@code leaf-sizes} the first time after open (restore). */
-    private void restore(IdVocabulary vocabulary) throws Exception {
-        if (balance != null) {
+    /** Rebuilds the in-memory balances from {@code leaf-sizes} the first time after open (restore). */
+    private void restore(IdVocabulary ids) throws Exception {
+        if (balances != null) {
             return;
         }
-        balance = new IncrementalBalance(vocabulary);
+        vocabulary = ids;
+        balances = new TreeMap<>();
+        versions = new TreeMap<>();
         for (Map.Entry<String, Integer> leaf : leafSizes.entries()) {
-            SemanticId id = SemanticId.parse(leaf.getKey());
+            SemanticId id = SemanticId.parse(IdPrefixKey.prefixOf(leaf.getKey()));
+            IncrementalBalance balance = balances.computeIfAbsent(IdPrefixKey.generationOf(leaf.getKey()),
+                    g -> new IncrementalBalance(vocabulary));
             for (int size = 1; size <= leaf.getValue(); size++) {
                 balance.documentAdded(id, size);
             }
         }
         latestVersion = modelVersion.value();
+        if (latestVersion != null && !balances.isEmpty()) {
+            versions.put(balances.firstKey(), latestVersion);
+        }
         publish();
     }
 
+    /** The gauges show the oldest generation held (an empty balance when none is). */
     private void publish() {
-        latest = balance.report();
+        generationsHeld = balances.size();
+        latest = balances.isEmpty() ? new IncrementalBalance(vocabulary).report()
+                : balances.firstEntry().getValue().report();
         int[] perPosition = latest.codesUsedPerPosition();
         for (int p = 0; p < perPosition.length; p++) {
             if (positionGauges.add(p)) {

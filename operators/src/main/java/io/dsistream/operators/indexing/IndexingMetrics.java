@@ -39,6 +39,20 @@ public final class IndexingMetrics {
      * numbers: its reporter cannot export the {@link #MODEL_VERSION} string.
      */
     public static final String MODEL_VERSION_NUMBER = "modelVersionNumber";
+    /** Gauge: the index generation documents are indexed into (upsert/delete) or queries read (async retrieve). */
+    public static final String INDEX_GENERATION = "indexGeneration";
+    /** Gauge: 1 while a new index generation is being built, else 0. */
+    public static final String GENERATION_BUILDING = "generationBuilding";
+    /** Counter: documents re-assigned into a new index generation. */
+    public static final String DOCUMENTS_REASSIGNED = "documentsReassigned";
+    /** Counter: documents a build could not re-assign (indexed before documents kept their vector). */
+    public static final String DOCUMENTS_NOT_REASSIGNED = "documentsNotReassigned";
+    /** Counter: generation events that do not fit the generations held (e.g. a build while one runs), ignored. */
+    public static final String GENERATION_EVENTS_IGNORED = "generationEventsIgnored";
+    /** Counter: generations the coordinator announced ready. */
+    public static final String GENERATIONS_READY = "generationsReady";
+    /** Gauge: index generations the trie holds documents in (2 during a build and until the old one is dropped). */
+    public static final String GENERATIONS_HELD = "generationsHeld";
     /** Counter: index-health reports emitted. */
     public static final String HEALTH_REPORTS = "healthReports";
 

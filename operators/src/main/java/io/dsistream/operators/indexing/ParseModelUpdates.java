@@ -1,20 +1,21 @@
 package io.dsistream.operators.indexing;
 
 import io.dsistream.schemas.DeadLetterRecord;
+import io.dsistream.schemas.GenerationStage;
 import io.dsistream.schemas.ModelUpdateParser;
 import io.dsistream.schemas.ModelUpdateRecord;
 import io.dsistream.schemas.ParseOutcome;
 import io.dsistream.schemas.indexing.IndexRequest;
 import io.dsistream.schemas.indexing.SourceDocument;
 import io.dsistream.schemas.query.QueryRequest;
-import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Reads model-update events ({@code {"model", "version"}}): bad records go to {@link DeadLetters#TAG}, events for
+ * Reads model-update events ({@code {"model", "version"}}, optionally with {@code "generation", "stage"}): bad records go to {@link DeadLetters#TAG}, events for
  * another model name are counted and ignored, the rest go on to be broadcast to the model operators as control
  * records ({@link #toDocumentControl()}, {@link #toQueryControl()}). Stateless.
  */
@@ -53,21 +54,39 @@ public class ParseModelUpdates extends ProcessFunction<SourceDocument, ModelUpda
         out.collect(outcome.record());
     }
 
-    /** The event as a control record of the documents path. */
-    public static MapFunction<ModelUpdateRecord, IndexRequest> toDocumentControl() {
-        return update -> {
-            IndexRequest control = new IndexRequest();
-            control.switchToVersion = update.version;
-            return control;
+    /**
+     * The event as a control record of the documents path: a plain swap or a generation's ready event switches the
+     * encoder and the quantizer; build and drop events concern only the trie (upsert/delete) and yield nothing,
+     * as does every generation event where {@code generations} is off.
+     */
+    public static FlatMapFunction<ModelUpdateRecord, IndexRequest> toDocumentControl(boolean generations) {
+        return (update, out) -> {
+            if (switchesVersion(update, generations)) {
+                IndexRequest control = new IndexRequest();
+                control.switchToVersion = update.version;
+                out.collect(control);
+            }
         };
     }
 
-    /** The event as a control record of the queries path. */
-    public static MapFunction<ModelUpdateRecord, QueryRequest> toQueryControl() {
-        return update -> {
-            QueryRequest control = new QueryRequest();
-            control.switchToVersion = update.version;
-            return control;
+    /**
+     * The event as a control record of the queries path: a plain swap switches the planner's version; a generation's
+     * ready event switches version and generation together; build and drop events yield nothing, as does every
+     * generation event where {@code generations} is off.
+     */
+    public static FlatMapFunction<ModelUpdateRecord, QueryRequest> toQueryControl(boolean generations) {
+        return (update, out) -> {
+            if (switchesVersion(update, generations)) {
+                QueryRequest control = new QueryRequest();
+                control.switchToVersion = update.version;
+                control.generation = update.generation;
+                out.collect(control);
+            }
         };
+    }
+
+    /** A plain swap, or the ready event of a generation where the job has generations on. */
+    static boolean switchesVersion(ModelUpdateRecord update, boolean generations) {
+        return !update.isGeneration() || generations && update.stage == GenerationStage.READY;
     }
 }

@@ -9,6 +9,7 @@ import io.dsistream.models.retrieval.StreamingRetrievalOptions;
 import io.dsistream.models.retrieval.TrieView;
 import io.dsistream.operators.query.QueryMetrics;
 import io.dsistream.schemas.AssignmentRecord;
+import io.dsistream.schemas.indexing.GenerationProgress;
 import io.dsistream.schemas.indexing.IndexChange;
 import io.dsistream.schemas.indexing.LeafDocument;
 import io.dsistream.schemas.indexing.LeafSizeChange;
@@ -39,8 +40,10 @@ import java.util.List;
  * document's rerank features; and {@code leaf-members}, leaf → its document ids, so a lookup reads one leaf
  * without scanning the key's other leaves. Entries at zero are removed, so an emptied subtree leaves no state.
  *
- * <p>Each applied change emits its assignment record (the remove half of a replace emits none) and a
- * {@link LeafSizeChange} on {@link #LEAF_SIZES}. Each {@link LeafQuery} is answered by {@link LeafLookup} (empty
+ * <p>Each index generation is separate keyed state: its keys carry the generation ({@link IdPrefixKey#key}), and so
+ * do the queries' trie keys. Each applied change emits its assignment record (the remove half of a replace emits
+ * none) and a {@link LeafSizeChange} on {@link #LEAF_SIZES}; a re-assignment into a generation being built is
+ * acknowledged on {@link GenerationCoordinator#PROGRESS}. Each {@link LeafQuery} is answered by {@link LeafLookup} (empty
  * candidates back off inside this key's subtree) with one {@link LeafHits} on {@link #LEAF_HITS}.
  */
 public class TrieIndex extends KeyedCoProcessFunction<String, IndexChange, LeafQuery, AssignmentRecord> {
@@ -112,8 +115,13 @@ public class TrieIndex extends KeyedCoProcessFunction<String, IndexChange, LeafQ
             removeMember(change.semanticId, change.docId);
         }
         if (!present || !change.add) {
-            ctx.output(LEAF_SIZES, new LeafSizeChange(change.semanticId, change.add, leafSize,
-                    change.codesPerPosition, change.modelVersion));
+            LeafSizeChange sizeChange = new LeafSizeChange(change.semanticId, change.add, leafSize,
+                    change.codesPerPosition, change.modelVersion);
+            sizeChange.generation = change.generation;
+            ctx.output(LEAF_SIZES, sizeChange);
+        }
+        if (change.rebuild && change.add) {
+            ctx.output(GenerationCoordinator.PROGRESS, GenerationProgress.applied(change.generation, 1));
         }
         if (change.emitAssignment) {
             out.collect(new AssignmentRecord(change.docId, change.semanticId, change.modelVersion, change.op,

@@ -5,7 +5,9 @@
  * worker behind a {@code RichAsyncFunction}), {@link io.dsistream.operators.indexing.AssignId} (the bundle's
  * semantic indexing module), {@link io.dsistream.operators.indexing.UpsertDelete} (keyed by document id),
  * {@link io.dsistream.operators.indexing.TrieIndex} (keyed by ID prefix; RocksDB map state) and
- * {@link io.dsistream.operators.indexing.BalanceMonitor} (balance gauges and index-health reports). Each is a shell
+ * {@link io.dsistream.operators.indexing.BalanceMonitor} (balance gauges and index-health reports); with index
+ * generations, {@link io.dsistream.operators.indexing.GenerationCoordinator} (when a new generation is complete).
+ * Each is a shell
  * over {@code io.dsistream.models}; metric names are in {@link io.dsistream.operators.indexing.IndexingMetrics}.
  */
 package io.dsistream.operators.indexing;

@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Hot swap: a model-update control record ({@code switchToVersion > 0}) goes through the worker queue like a
  * query, so queries queued before it are planned, and answered, on the version they started with and those after
- * it on the new one. The active version is checkpointed, so a restart resumes on it.
+ * it on the new one. The active version is checkpointed, so a restart resumes on it. A generation's ready event
+ * switches the version and the index generation the queries read together: every query planned after it carries
+ * the new generation (its trie keys are that generation's), those planned before finish on theirs.
  *
  * <p>Each planning pass enters the JVM-wide {@link ComputeGate} of the {@code priority} mode at query priority: no
  * new document sub-pass of {@code AsyncEncode} starts while it waits or runs; in {@link ComputeGate.Mode#EXCLUSIVE}
@@ -61,6 +63,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
     private transient RetrievalModel model;
     private transient Counter swaps;
     private transient Counter swapFailures;
+    private transient Counter generationEventsIgnored;
     private transient BatchingWorker<QueryRequest, QueryRequest> worker;
     private transient AtomicInteger inFlight;
     private transient Counter failures;
@@ -109,7 +112,9 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
         metrics.gauge(QueryMetrics.QUEUE_OCCUPANCY, (Gauge<Integer>) inFlight::get);
         swaps = metrics.counter(IndexingMetrics.MODEL_SWAPS);
         swapFailures = metrics.counter(IndexingMetrics.MODEL_SWAP_FAILURES);
+        generationEventsIgnored = metrics.counter(IndexingMetrics.GENERATION_EVENTS_IGNORED);
         metrics.gauge(IndexingMetrics.MODEL_VERSION, (Gauge<String>) () -> model.modelVersion());
+        metrics.gauge(IndexingMetrics.INDEX_GENERATION, (Gauge<Integer>) active::generation);
     }
 
     /** Plans the batch in order; a control record ends a segment and swaps the model for the next one. */
@@ -119,7 +124,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
             if (request.switchToVersion > 0) {
                 plan(segment);
                 segment.clear();
-                swapTo(request.switchToVersion);
+                swapTo(request.switchToVersion, request.generation);
                 request.modelVersion = model.modelVersion();
             } else {
                 segment.add(request);
@@ -129,9 +134,21 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
         return batch;
     }
 
-    /** Loads version {@code version}; one that cannot be loaded is logged and counted, and the current one stays. */
-    private void swapTo(int version) {
+    /**
+     * Loads version {@code version} and, when {@code generation} &gt; 0, reads that index generation from the next
+     * query on (both or neither); a version that cannot be loaded is logged and counted, and the current one stays.
+     */
+    private void swapTo(int version, int generation) {
+        if (generation > 0 && generation != active.generation() + 1) {
+            generationEventsIgnored.inc(); // a repeated ready event, or one for a generation never built after ours
+            LOG.warn("ready event of generation {} (v{}) ignored: queries read generation {}", generation, version,
+                    active.generation());
+            return;
+        }
         if (version == active.version()) {
+            if (generation > 0) {
+                active.setGeneration(generation);
+            }
             return;
         }
         try {
@@ -139,6 +156,9 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
             RetrievalModel previous = model;
             model = next;
             active.set(version);
+            if (generation > 0) {
+                active.setGeneration(generation);
+            }
             swaps.inc();
             previous.close();
         } catch (RuntimeException e) {
@@ -174,6 +194,7 @@ public class AsyncRetrieve extends RichAsyncFunction<QueryRequest, QueryRequest>
                 request.decoderScores[c] = candidate.decoderScore();
             }
             request.modelVersion = model.modelVersion();
+            request.generation = active.generation();
             request.codesPerPosition = model.planner().vocabulary().codesPerPosition();
             candidates.update(n);
         }

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Splits a planned query into one {@link LeafQuery} per trie key its candidate leaves fall under, so each part is
- * answered where that subtree's state lives, and sends the {@link QueryHeader} (how many parts to wait for) to
+ * answered where that subtree's state lives (in the index generation the query was planned for), and sends the {@link QueryHeader} (how many parts to wait for) to
  * {@link #HEADERS}. A failed plan sends no parts and a failed header; a model-update control record stops here.
  * Stateless.
  */
@@ -50,7 +50,8 @@ public class SplitByTrieKey extends ProcessFunction<QueryRequest, LeafQuery> {
         Map<String, List<Integer>> byKey = new LinkedHashMap<>();
         if (!request.failed && request.candidateLeaves != null) {
             for (int i = 0; i < request.candidateLeaves.length; i++) {
-                byKey.computeIfAbsent(IdPrefixKey.prefix(request.candidateLeaves[i], keyPrefixLength),
+                byKey.computeIfAbsent(IdPrefixKey.key(request.generation,
+                                IdPrefixKey.prefix(request.candidateLeaves[i], keyPrefixLength)),
                         key -> new ArrayList<>()).add(i);
             }
         }
@@ -63,6 +64,7 @@ public class SplitByTrieKey extends ProcessFunction<QueryRequest, LeafQuery> {
             part.trieKey = entry.getKey();
             part.k = request.k;
             part.codesPerPosition = request.codesPerPosition;
+            part.generation = request.generation;
             part.vector = request.vector;
             part.codeLogProbs = request.codeLogProbs;
             part.leaves = new String[indices.size()];

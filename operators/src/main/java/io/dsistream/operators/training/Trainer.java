@@ -4,11 +4,14 @@ import ai.djl.Device;
 import io.dsistream.models.bundle.ModelRegistry;
 import io.dsistream.models.continual.ContinualTrainer;
 import io.dsistream.models.continual.FeedbackPair;
+import io.dsistream.models.continual.GenerationTrigger;
 import io.dsistream.models.continual.ReplayDocument;
 import io.dsistream.models.continual.RoundOutcome;
 import io.dsistream.models.continual.TrainerSettings;
 import io.dsistream.models.continual.TrainerState;
 import io.dsistream.models.ids.SemanticId;
+import io.dsistream.operators.indexing.IndexingMetrics;
+import io.dsistream.schemas.GenerationStage;
 import io.dsistream.schemas.ModelUpdateRecord;
 import io.dsistream.schemas.training.TrainerEvent;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
@@ -16,6 +19,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -30,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +52,12 @@ import java.util.concurrent.TimeUnit;
  * own thread, so documents, queries and checkpoints keep flowing. A processing-time tick checks the round and the
  * triggers. A round the gate accepts is published in the registry and announced as a {@link ModelUpdateRecord}
  * (the job writes these to {@code model-updates}, whence every model operator switches to it).
+ *
+ * <p>Index generations ({@link #withGenerations}): a published version whose round measured an ID drift past the
+ * threshold (or, if so configured, that follows a balance alert) is announced as a build of the next index
+ * generation ({@code {model, version, generation, stage: build}}) instead of a plain swap; the job re-assigns every
+ * document with it and switches queries once the generation is complete. One build at a time: a round published
+ * while one runs is a plain swap. The generation served and the one requested are checkpointed.
  *
  * <p>Device: when the task manager offers Flink's {@value #GPU_RESOURCE} external resource, the round trains on
  * the CUDA device its {@code index} property names; otherwise on the CPU. A round in progress is not checkpointed:
@@ -66,7 +77,14 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
 
     private final TrainerSettings settings;
     private final long tickMillis;
+    private GenerationTrigger generations;
     private transient TrainerState state;
+    private transient ListState<Integer> generationState;
+    private transient volatile int activeGeneration;
+    private transient volatile int requestedGeneration;
+    private transient boolean alertSinceRound;
+    private transient boolean roundAfterAlert;
+    private transient Counter generationsRequested;
     private transient ListState<byte[]> checkpointed;
     private transient ExecutorService executor;
     private transient ContinualTrainer trainer;
@@ -90,8 +108,20 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
         this.tickMillis = Math.max(1, tick.toMillis());
     }
 
+    /** Requests a new index generation for a published version when {@code trigger} says so. */
+    public Trainer withGenerations(GenerationTrigger trigger) {
+        generations = trigger;
+        return this;
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
+        generationState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>(
+                "trainer-generations", Types.INT));
+        List<Integer> restored = new ArrayList<>();
+        generationState.get().forEach(restored::add);
+        activeGeneration = restored.isEmpty() ? 0 : restored.get(0);
+        requestedGeneration = restored.size() < 2 ? 0 : restored.get(1);
         checkpointed = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("trainer-state",
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         long now = System.currentTimeMillis();
@@ -107,6 +137,7 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         checkpointed.update(List.of(state.toBytes(running == null ? null : runningInput)));
+        generationState.update(List.of(activeGeneration, requestedGeneration));
     }
 
     @Override
@@ -128,6 +159,10 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
         roundsPublished = metrics.counter(TrainerMetrics.ROUNDS_PUBLISHED);
         roundsRejected = metrics.counter(TrainerMetrics.ROUNDS_REJECTED);
         roundsFailed = metrics.counter(TrainerMetrics.ROUNDS_FAILED);
+        generationsRequested = metrics.counter(TrainerMetrics.GENERATIONS_REQUESTED);
+        metrics.gauge(IndexingMetrics.INDEX_GENERATION, (Gauge<Integer>) () -> activeGeneration);
+        metrics.gauge(IndexingMetrics.GENERATION_BUILDING, (Gauge<Integer>) () ->
+                requestedGeneration > activeGeneration ? 1 : 0);
         metrics.gauge(TrainerMetrics.ROUND_RUNNING, (Gauge<Integer>) () -> running == null ? 0 : 1);
         metrics.gauge(TrainerMetrics.LAST_ROUND_SECONDS, (Gauge<Double>) () -> lastRoundSeconds);
         metrics.gauge(TrainerMetrics.LAST_ROUND_ENCODER_SHARE, (Gauge<Double>) () -> lastEncoderShare);
@@ -176,8 +211,14 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
                     feedbackNotRelevant.inc(); // rounds train on relevant pairs only
                 }
             }
-            case MODEL_UPDATE -> state.setServingVersion(event.version);
-            case BALANCE_ALERT -> state.balanceAlert();
+            case MODEL_UPDATE -> {
+                state.setServingVersion(event.version);
+                generationEvent(event.generation, event.stage);
+            }
+            case BALANCE_ALERT -> {
+                state.balanceAlert();
+                alertSinceRound = true;
+            }
             default -> throw new IllegalStateException("unknown trainer event " + event.kind);
         }
         long now = ctx.timerService().currentProcessingTime();
@@ -197,6 +238,18 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
         ctx.timerService().registerProcessingTimeTimer(nextTick(now));
     }
 
+    /** Follows the index generations: one requested (by this trainer or anyone), one served. */
+    private void generationEvent(int generation, GenerationStage stage) {
+        if (generation <= 0 || stage == null) {
+            return;
+        }
+        if (stage == GenerationStage.BUILD) {
+            requestedGeneration = Math.max(requestedGeneration, generation);
+        } else if (stage == GenerationStage.READY) {
+            activeGeneration = Math.max(activeGeneration, generation);
+        }
+    }
+
     private long nextTick(long now) {
         return (now / tickMillis + 1) * tickMillis;
     }
@@ -207,6 +260,8 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
                 input.servingVersion(), reason, input.fresh().size(), input.replay().size(), input.training().size(),
                 input.heldBack().size());
         roundsStarted.inc();
+        roundAfterAlert = alertSinceRound;
+        alertSinceRound = false;
         runningInput = input;
         running = executor.submit(() -> trainer.run(input.servingVersion(), input.fresh(), input.replay(),
                 input.training(), input.heldBack()));
@@ -245,7 +300,7 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
         if (outcome.published()) {
             roundsPublished.inc();
             state.setServingVersion(outcome.publishedVersion());
-            out.collect(new ModelUpdateRecord(settings.modelName(), outcome.publishedVersion()));
+            out.collect(announcement(outcome.publishedVersion(), outcome.drift()));
             LOG.info("trainer: published v{} (parent v{}) after {} s: {}", outcome.publishedVersion(),
                     outcome.baseVersion(), String.format("%.1f", outcome.seconds()), outcome.decision().reason());
         } else {
@@ -253,6 +308,32 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
             LOG.info("trainer: round from v{} not published after {} s: {}", outcome.baseVersion(),
                     String.format("%.1f", outcome.seconds()), outcome.decision().reason());
         }
+    }
+
+    /** A plain swap, or a build of the next generation when the trigger fires and no build runs. */
+    private ModelUpdateRecord announcement(int version, double roundDrift) {
+        ModelUpdateRecord update = announcement(settings.modelName(), version, roundDrift, roundAfterAlert,
+                generations, activeGeneration, requestedGeneration);
+        if (update.isGeneration()) {
+            requestedGeneration = update.generation;
+            generationsRequested.inc();
+            LOG.info("trainer: v{} is served through a new index generation {} ({})", version, update.generation,
+                    generations.reason(roundDrift, roundAfterAlert));
+        }
+        return update;
+    }
+
+    /**
+     * How a published version is announced: a build of generation {@code active + 1} when {@code trigger} (null:
+     * generations off) fires for the round's drift or a balance alert and no build runs ({@code requested} is not
+     * past {@code active}); otherwise a plain swap.
+     */
+    static ModelUpdateRecord announcement(String model, int version, double drift, boolean balanceAlert,
+                                          GenerationTrigger trigger, int active, int requested) {
+        if (trigger == null || requested > active || trigger.reason(drift, balanceAlert) == null) {
+            return new ModelUpdateRecord(model, version);
+        }
+        return new ModelUpdateRecord(model, version, active + 1, GenerationStage.BUILD);
     }
 
     @Override

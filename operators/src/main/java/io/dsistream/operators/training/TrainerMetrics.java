@@ -20,6 +20,8 @@ public final class TrainerMetrics {
     public static final String PENDING_DOCUMENTS = "pendingDocuments";
     public static final String FEEDBACK_PAIRS = "feedbackPairs";
     public static final String TRAINING_DEVICE = "trainingDevice";
+    /** Counter: published versions announced as a build of a new index generation. */
+    public static final String GENERATIONS_REQUESTED = "generationsRequested";
 
     private TrainerMetrics() {
     }

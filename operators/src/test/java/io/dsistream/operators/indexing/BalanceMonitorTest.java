@@ -81,6 +81,39 @@ class BalanceMonitorTest {
         }
     }
 
+    private static LeafSizeChange inGeneration(int generation, String leaf, boolean added, int sizeAfter) {
+        LeafSizeChange change = new LeafSizeChange(leaf, added, sizeAfter, 4, "test/v" + (generation + 1));
+        change.generation = generation;
+        return change;
+    }
+
+    @Test
+    void theOldestGenerationHeldIsReportedUntilItIsDroppedAlsoAfterARestore() throws Exception {
+        BalanceMonitor first = new BalanceMonitor(BalanceThresholds.defaults(), Duration.ofSeconds(5));
+        OperatorSubtaskState snapshot;
+        try (var h = harness(first)) {
+            h.processElement(new StreamRecord<>(inGeneration(0, "0.0.0", true, 1)));
+            h.processElement(new StreamRecord<>(inGeneration(0, "0.0.0", true, 2)));
+            // the same leaf in generation 1 is another leaf
+            h.processElement(new StreamRecord<>(inGeneration(1, "0.0.0", true, 1)));
+            h.processElement(new StreamRecord<>(inGeneration(1, "1.0.0", true, 1)));
+            h.processElement(new StreamRecord<>(inGeneration(1, "2.0.0", true, 1)));
+            assertSameFigures(fromScratch(Map.of("0.0.0", 2)), first.latestReport());
+            snapshot = h.snapshot(1L, 1L);
+        }
+        BalanceMonitor restored = new BalanceMonitor(BalanceThresholds.defaults(), Duration.ofSeconds(5));
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(restored),
+                BalanceMonitor.KEY, Types.INT)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(inGeneration(0, "0.0.0", false, 1)));
+            assertSameFigures(fromScratch(Map.of("0.0.0", 1)), restored.latestReport());
+            h.processElement(new StreamRecord<>(inGeneration(0, "0.0.0", false, 0))); // generation 0 dropped
+            assertSameFigures(fromScratch(Map.of("0.0.0", 1, "1.0.0", 1, "2.0.0", 1)), restored.latestReport());
+            assertEquals(4, h.numKeyedStateEntries(), "leaf sizes, model version, codes per position, next report");
+        }
+    }
+
     @Test
     void reportsEveryIntervalWithAStatusAndClearsStateAndTimerWhenTheIndexEmpties() throws Exception {
         BalanceMonitor monitor = new BalanceMonitor(BalanceThresholds.defaults(), Duration.ofSeconds(5));

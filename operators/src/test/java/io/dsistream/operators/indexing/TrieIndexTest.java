@@ -108,6 +108,42 @@ class TrieIndexTest {
     }
 
     @Test
+    void eachGenerationIsSeparateStateAndRebuildAddsAreAcknowledged() throws Exception {
+        try (KeyedTwoInputStreamOperatorTestHarness<String, IndexChange, LeafQuery, AssignmentRecord> h = harness()) {
+            h.processElement1(new StreamRecord<>(change("a", "1.2.3", true, true)));
+            IndexChange rebuilt = change("a", "1.0.1", true, true);
+            rebuilt.generation = 1;
+            rebuilt.rebuild = true;
+            h.processElement1(new StreamRecord<>(rebuilt));
+            h.processElement2(new StreamRecord<>(lookup("old", "1", new String[] {"1.2.3"}, new double[] {0})));
+            h.processElement2(new StreamRecord<>(lookup("new", "1@g1", new String[] {"1.0.1"}, new double[] {0})));
+            List<LeafHits> hits = h.getSideOutput(TrieIndex.LEAF_HITS).stream().map(StreamRecord::getValue).toList();
+            assertEquals(List.of("1.2.3"), List.of(hits.get(0).semanticIds));
+            assertEquals(List.of("1.0.1"), List.of(hits.get(1).semanticIds));
+            assertEquals(1, hits.get(1).docsScored, "generation 1 holds only its own leaf");
+            List<LeafSizeChange> sizes = h.getSideOutput(TrieIndex.LEAF_SIZES).stream().map(StreamRecord::getValue)
+                    .toList();
+            assertEquals(List.of(0, 1), sizes.stream().map(c -> c.generation).toList());
+            var progress = h.getSideOutput(GenerationCoordinator.PROGRESS).stream().map(StreamRecord::getValue)
+                    .toList();
+            assertEquals(1, progress.size());
+            assertEquals(1, progress.get(0).generation);
+            // dropping generation 0 leaves generation 1's state alone
+            h.processElement1(new StreamRecord<>(change("a", "1.2.3", false, false)));
+            assertEquals(3, h.numKeyedStateEntries(), "key 1@g1's three map states");
+        }
+    }
+
+    @Test
+    void generationKeysKeepGenerationZerosFormat() {
+        assertEquals("3.1", IdPrefixKey.key(0, "3.1"));
+        assertEquals("3.1@g2", IdPrefixKey.key(2, "3.1"));
+        assertEquals(2, IdPrefixKey.generationOf("3.1@g2"));
+        assertEquals(0, IdPrefixKey.generationOf("3.1"));
+        assertEquals("3.1", IdPrefixKey.prefixOf("3.1@g2"));
+    }
+
+    @Test
     void prefixKeyTakesTheFirstCodes() {
         assertEquals("12", IdPrefixKey.prefix("12.3.45", 1));
         assertEquals("12.3", IdPrefixKey.prefix("12.3.45", 2));

@@ -1,7 +1,10 @@
 package io.dsistream.operators.training;
 
 import ai.djl.Device;
+import io.dsistream.models.continual.GenerationTrigger;
 import io.dsistream.operators.indexing.DeadLetters;
+import io.dsistream.schemas.GenerationStage;
+import io.dsistream.schemas.ModelUpdateRecord;
 import io.dsistream.schemas.DeadLetterRecord;
 import io.dsistream.schemas.indexing.SourceDocument;
 import io.dsistream.schemas.training.TrainerEvent;
@@ -51,6 +54,20 @@ class TrainerInputsTest {
             assertEquals(List.of(2L, 3L, 4L), letters.stream().map(l -> l.offset).toList());
             letters.forEach(l -> assertEquals("feedback", l.sourceTopic));
         }
+    }
+
+    @Test
+    void aPublishedVersionIsABuildOfTheNextGenerationOnlyWhenTheTriggerFiresAndNoBuildRuns() {
+        GenerationTrigger trigger = new GenerationTrigger(0.2, true);
+        assertEquals(new ModelUpdateRecord("m", 3), Trainer.announcement("m", 3, 0.1, false, trigger, 1, 1));
+        assertEquals(new ModelUpdateRecord("m", 3, 2, GenerationStage.BUILD),
+                Trainer.announcement("m", 3, 0.3, false, trigger, 1, 1));
+        assertEquals(new ModelUpdateRecord("m", 3, 2, GenerationStage.BUILD),
+                Trainer.announcement("m", 3, 0.0, true, trigger, 1, 0), "a balance alert, when configured");
+        assertEquals(new ModelUpdateRecord("m", 3), Trainer.announcement("m", 3, 0.9, true, trigger, 1, 2),
+                "generation 2 still builds");
+        assertEquals(new ModelUpdateRecord("m", 3), Trainer.announcement("m", 3, 0.9, true, null, 0, 0),
+                "generations off in the job");
     }
 
     @Test

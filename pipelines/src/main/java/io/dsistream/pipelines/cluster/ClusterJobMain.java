@@ -71,10 +71,11 @@ public final class ClusterJobMain {
                 KafkaConnectors.healthSink(servers, options.get(ClusterJobOptions.INDEX_HEALTH_TOPIC))),
                 settings, new RegistryBundleSource(registry, settings.modelName()));
         Optional<TrainerJobOptions.TrainerSetup> trainer = TrainerJobOptions.from(options, settings);
+        String updates = options.get(ClusterJobOptions.MODEL_UPDATES_TOPIC);
         return trainer.map(setup -> job.withTrainer(setup, KafkaConnectors.feedbackSource(servers,
                         options.get(ClusterJobOptions.FEEDBACK_TOPIC), group + "-feedback"),
-                KafkaConnectors.modelUpdatesSink(servers, options.get(ClusterJobOptions.MODEL_UPDATES_TOPIC), guarantee,
-                        prefix))).orElse(job);
+                KafkaConnectors.modelUpdatesSink(servers, updates, guarantee, prefix))
+                .withGenerations(KafkaConnectors.generationsSink(servers, updates, guarantee, prefix))).orElse(job);
     }
 
     /** The cluster's configuration with {@code --key value} program arguments on top. */

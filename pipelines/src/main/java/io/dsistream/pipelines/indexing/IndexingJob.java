@@ -2,9 +2,11 @@ package io.dsistream.pipelines.indexing;
 
 import io.dsistream.operators.OperatorUids;
 import io.dsistream.operators.indexing.AssignId;
+import io.dsistream.operators.indexing.AssignerSource;
 import io.dsistream.operators.indexing.AsyncEncode;
 import io.dsistream.operators.indexing.BalanceMonitor;
 import io.dsistream.operators.indexing.DeadLetters;
+import io.dsistream.operators.indexing.GenerationCoordinator;
 import io.dsistream.operators.indexing.IdPrefixKey;
 import io.dsistream.operators.indexing.ModelBundleSource;
 import io.dsistream.operators.indexing.NormalizeText;
@@ -44,6 +46,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -63,6 +66,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Queries: queries → parse and validate → AsyncRetrieve (encoder, decoder beam, quantizer IDs) → split by trie
  *       key → keyBy(ID prefix) TrieIndex's second input (leaf lookup with back-off) → keyBy(query id) Gather (top k
  *       of all parts, partial on timeout) → enriched-queries.</li>
+ *   <li>Index generations ({@link #withGenerations}, optional): model-update events with a generation → broadcast
+ *       to upsert/delete, which re-assigns every document into the new generation's trie state (build), switches
+ *       (ready) and drops the old one (drop); its re-assignment counts and the trie's acknowledgements →
+ *       GenerationCoordinator (parallelism 1) → ready and drop events → model-updates.</li>
  *   <li>Trainer ({@link #withTrainer}, optional): indexed documents, deletes, feedback, versions served and balance
  *       alerts → Trainer (parallelism 1, slot-sharing group {@code train}; rounds on its own thread) → the versions
  *       it publishes → model-updates.</li>
@@ -102,6 +109,7 @@ public final class IndexingJob {
     private TrainerJobOptions.TrainerSetup trainer;
     private Source<SourceDocument, ?, ?> feedback;
     private Sink<ModelUpdateRecord> trainerAnnouncements;
+    private Sink<ModelUpdateRecord> generationAnnouncements;
 
     public IndexingJob(Connectors io, IndexingSettings settings, ModelBundleSource model) {
         this.io = Objects.requireNonNull(io, "io");
@@ -132,6 +140,17 @@ public final class IndexingJob {
         return this;
     }
 
+    /**
+     * Enables index generations: generation events on model-updates re-assign every document into a new generation
+     * and switch queries to it once complete; the job announces that ({@code ready}, then {@code drop}) on
+     * {@code modelUpdates}, a sink to the model-updates topic the job reads. Without it generation events are
+     * ignored and the trainer never asks for one.
+     */
+    public IndexingJob withGenerations(Sink<ModelUpdateRecord> modelUpdates) {
+        this.generationAnnouncements = Objects.requireNonNull(modelUpdates, "modelUpdates");
+        return this;
+    }
+
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
         DataStream<SourceDocument> source = env.fromSource(io.documents(), WatermarkStrategy.noWatermarks(), "documents")
@@ -150,12 +169,16 @@ public final class IndexingJob {
                 .process(new ParseModelUpdates(model.modelName()), TypeInformation.of(ModelUpdateRecord.class))
                 .uid(OperatorUids.PARSE_MODEL_UPDATES).name("parse model updates");
         DataStream<IndexRequest> documentsAndControls = normalized.union(updates.broadcast()
-                .map(ParseModelUpdates.toDocumentControl()).returns(IndexRequest.class)
+                .flatMap(ParseModelUpdates.toDocumentControl(generationAnnouncements != null))
+                .returns(IndexRequest.class)
                 .uid(OperatorUids.DOCUMENT_CONTROLS).name("model update (documents)"));
         AsyncEncode encode = new AsyncEncode(model, settings.encodeBatchSize(), settings.encodeMaxWait(),
                 Math.max(settings.encodeCapacity(), settings.encodeBatchSize()) * 2, settings.encodeSubBatch(),
                 settings.queries().priority());
         UpsertDelete upsertDelete = new UpsertDelete(settings.floatVectors());
+        if (generationAnnouncements != null) {
+            upsertDelete.withGenerations(AssignerSource.of(model));
+        }
         if (trainer != null) {
             encode.withKeptText();
             upsertDelete.withTrainingEvents();
@@ -171,8 +194,10 @@ public final class IndexingJob {
             toIndex = assigned.map(beforeIndex).returns(IndexRequest.class)
                     .uid(OperatorUids.FAILURE_INJECTION).name("before index");
         }
+        BroadcastStream<ModelUpdateRecord> generationEvents = updates.broadcast(UpsertDelete.GENERATIONS);
         SingleOutputStreamOperator<IndexChange> changes = toIndex
                 .keyBy(new DocumentIdKey(), Types.STRING)
+                .connect(generationEvents)
                 .process(upsertDelete, TypeInformation.of(IndexChange.class))
                 .uid(OperatorUids.UPSERT_DELETE).name("upsert/delete");
         IndexingSettings.QuerySettings query = settings.queries();
@@ -181,7 +206,8 @@ public final class IndexingJob {
                 .process(new ParseQueries(new QueryParser()), TypeInformation.of(QueryRequest.class))
                 .uid(OperatorUids.PARSE_QUERIES).name("parse queries");
         DataStream<QueryRequest> queriesAndControls = parsedQueries.union(updates.broadcast()
-                .map(ParseModelUpdates.toQueryControl()).returns(QueryRequest.class)
+                .flatMap(ParseModelUpdates.toQueryControl(generationAnnouncements != null))
+                .returns(QueryRequest.class)
                 .uid(OperatorUids.QUERY_CONTROLS).name("model update (queries)"));
         SingleOutputStreamOperator<LeafQuery> leafQueries = AsyncDataStream.unorderedWait(queriesAndControls,
                         new AsyncRetrieve(model, query.retrieval(), query.batchSize(), query.maxWait(),
@@ -206,6 +232,18 @@ public final class IndexingJob {
                 .uid(OperatorUids.GATHER).name("gather")
                 .sinkTo(io.answers()).uid(OperatorUids.ANSWERS_SINK).name("enriched-queries");
 
+        if (generationAnnouncements != null) {
+            changes.getSideOutput(GenerationCoordinator.PROGRESS)
+                    .union(assignmentRecords.getSideOutput(GenerationCoordinator.PROGRESS))
+                    .keyBy(GenerationCoordinator.KEY, Types.INT)
+                    .process(new GenerationCoordinator(model.modelName(), settings.generationDropDelay()),
+                            TypeInformation.of(ModelUpdateRecord.class))
+                    .uid(OperatorUids.GENERATION_COORDINATOR).name("generation coordinator")
+                    .setParallelism(1).setMaxParallelism(1)
+                    .sinkTo(generationAnnouncements).uid(OperatorUids.GENERATION_UPDATES_SINK)
+                    .name("model-updates (generations)").setParallelism(1);
+        }
+
         SingleOutputStreamOperator<String> health = assignmentRecords.getSideOutput(TrieIndex.LEAF_SIZES)
                 .keyBy(BalanceMonitor.KEY, Types.INT)
                 .process(new BalanceMonitor(settings.thresholds(), settings.healthInterval()), Types.STRING)
@@ -229,7 +267,8 @@ public final class IndexingJob {
                 .fromSource(feedback, WatermarkStrategy.noWatermarks(), "feedback").uid(OperatorUids.FEEDBACK_SOURCE)
                 .process(new ParseFeedback(), TypeInformation.of(TrainerEvent.class))
                 .uid(OperatorUids.PARSE_FEEDBACK).name("parse feedback");
-        DataStream<TrainerEvent> served = updates.map(update -> TrainerEvent.modelUpdate(update.version))
+        DataStream<TrainerEvent> served = updates.map(update -> TrainerEvent.modelUpdate(update.version,
+                        update.generation, update.stage))
                 .returns(TrainerEvent.class).uid(OperatorUids.TRAINER_MODEL_UPDATES).name("model update (trainer)");
         DataStream<TrainerEvent> alerts = health.flatMap(new HealthAlerts()).returns(TrainerEvent.class)
                 .uid(OperatorUids.TRAINER_HEALTH_ALERTS).name("balance alerts").setParallelism(1);
@@ -237,9 +276,13 @@ public final class IndexingJob {
                 ? SlotSharingGroup.newBuilder(TrainerJobOptions.SLOT_SHARING_GROUP).setCpuCores(1.0)
                         .setTaskHeapMemoryMB(1024).setExternalResource(Trainer.GPU_RESOURCE, trainer.gpus()).build()
                 : SlotSharingGroup.newBuilder(TrainerJobOptions.SLOT_SHARING_GROUP).build();
+        Trainer rounds = new Trainer(trainer.settings(), trainer.tick());
+        if (generationAnnouncements != null) {
+            rounds.withGenerations(trainer.generations()); // a build is only asked for where the job can do it
+        }
         changes.getSideOutput(UpsertDelete.TRAINING).union(feedbackEvents, served, alerts)
                 .keyBy(Trainer.KEY, Types.INT)
-                .process(new Trainer(trainer.settings(), trainer.tick()), TypeInformation.of(ModelUpdateRecord.class))
+                .process(rounds, TypeInformation.of(ModelUpdateRecord.class))
                 .uid(OperatorUids.TRAINER).name("trainer").setParallelism(1).setMaxParallelism(1)
                 .slotSharingGroup(group)
                 .sinkTo(trainerAnnouncements).uid(OperatorUids.MODEL_UPDATES_SINK).name("model-updates (trainer)")

@@ -61,6 +61,13 @@ public final class IndexingJobOptions {
             .booleanType().defaultValue(false)
             .withDescription("Keep rerank vectors as floats; false stores int8 codes and a scale (4x smaller).");
 
+    public static final ConfigOption<Duration> GENERATION_DROP_DELAY = ConfigOptions.key(
+                    "dsi.indexing.generation.drop-delay")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("How long after a new index generation is announced ready the previous one is dropped: "
+                    + "queries planned before the switch still read it meanwhile. Longer than a query takes from "
+                    + "planning to its leaf lookups (dsi.query.timeout bounds it); a new build drops it at once.");
+
     public static final ConfigOption<Duration> HEALTH_INTERVAL = ConfigOptions.key("dsi.indexing.health.interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Period of the index-health reports.");

@@ -15,7 +15,7 @@ import static io.dsistream.pipelines.indexing.IndexingJobOptions.*;
 public record IndexingSettings(Path registry, String modelName, int encodeBatchSize, Duration encodeMaxWait,
                                int encodeCapacity, Duration encodeTimeout, int encodeSubBatch, String augmentations, int maxTextChars,
                                int keyPrefixLength, boolean floatVectors, Duration healthInterval,
-                               BalanceThresholds thresholds, QuerySettings queries) {
+                               BalanceThresholds thresholds, QuerySettings queries, Duration generationDropDelay) {
 
     /** The query path's options ({@code dsi.query.*}). */
     public record QuerySettings(int batchSize, Duration maxWait, int capacity, Duration timeout, Duration gatherTimeout,
@@ -35,7 +35,8 @@ public record IndexingSettings(Path registry, String modelName, int encodeBatchS
                         conf.get(QUERY_TIMEOUT), conf.get(GATHER_TIMEOUT), conf.get(GATHER_RETENTION),
                         conf.get(QUERY_PRIORITY),
                         new StreamingRetrievalOptions(conf.get(BEAM_SIZE), conf.get(QUANTIZER_LEAVES),
-                                conf.get(BACKOFF_LEAVES), conf.get(DECODER_WEIGHT), conf.get(DENSE_WEIGHT))));
+                                conf.get(BACKOFF_LEAVES), conf.get(DECODER_WEIGHT), conf.get(DENSE_WEIGHT))),
+                conf.get(GENERATION_DROP_DELAY));
     }
 
     public static IndexingSettings defaults() {

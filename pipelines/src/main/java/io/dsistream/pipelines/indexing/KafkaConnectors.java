@@ -93,13 +93,24 @@ public final class KafkaConnectors {
                         WireJson.toBytes(record)));
     }
 
-    /** {@link IndexingJob#withTrainer} on the default topics, when {@code setup} is present. */
+    /**
+     * {@link IndexingJob#withTrainer} on the default topics, when {@code setup} is present, with index generations
+     * ({@link IndexingJob#withGenerations}) announced on the same topic.
+     */
     public static IndexingJob withTrainer(IndexingJob job, Optional<TrainerJobOptions.TrainerSetup> setup,
                                           String bootstrapServers, DeliveryGuarantee guarantee,
                                           String transactionalIdPrefix) {
         return setup.map(s -> job.withTrainer(s, feedbackSource(bootstrapServers, IndexingTopics.FEEDBACK,
                 "dsi-feedback"), modelUpdatesSink(bootstrapServers, IndexingTopics.MODEL_UPDATES, guarantee,
-                transactionalIdPrefix))).orElse(job);
+                transactionalIdPrefix)).withGenerations(generationsSink(bootstrapServers,
+                IndexingTopics.MODEL_UPDATES, guarantee, transactionalIdPrefix))).orElse(job);
+    }
+
+    /** The generation coordinator's ready and drop events on {@code topic} (its own transactional ids). */
+    public static KafkaSink<ModelUpdateRecord> generationsSink(String bootstrapServers, String topic,
+                                                               DeliveryGuarantee guarantee,
+                                                               String transactionalIdPrefix) {
+        return modelUpdatesSink(bootstrapServers, topic, guarantee, transactionalIdPrefix + "-generations");
     }
 
     /** Answers keyed by query id. */

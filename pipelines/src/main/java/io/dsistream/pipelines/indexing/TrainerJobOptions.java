@@ -2,6 +2,7 @@ package io.dsistream.pipelines.indexing;
 
 import io.dsistream.models.continual.ContinualOptions;
 import io.dsistream.models.continual.ContinualStrategy;
+import io.dsistream.models.continual.GenerationTrigger;
 import io.dsistream.models.continual.PublishGate;
 import io.dsistream.models.continual.TrainerSettings;
 import org.apache.flink.configuration.ConfigOption;
@@ -111,8 +112,24 @@ public final class TrainerJobOptions {
                     + "cluster.fine-grained-resource-management.enabled). 0: request none; the trainer still uses a "
                     + "GPU its task manager offers.");
 
+    public static final ConfigOption<Double> GENERATION_DRIFT = ConfigOptions.key(
+                    "dsi.train.generation.drift-threshold")
+            .doubleType().defaultValue(GenerationTrigger.DEFAULTS.driftThreshold())
+            .withDescription("Serve a published version through a new index generation (every document re-assigned "
+                    + "with it into fresh trie state, queries switched once complete) when its round's ID drift — "
+                    + "share of sampled documents whose ID under the new quantizer differs from the stored one — "
+                    + "exceeds this; below it the version is swapped in place. Drift is 0 while "
+                    + "dsi.train.quantizer-learning-rate is 0. Above 1: never on drift.");
+
+    public static final ConfigOption<Boolean> GENERATION_ON_BALANCE_ALERT = ConfigOptions.key(
+                    "dsi.train.generation.on-balance-alert")
+            .booleanType().defaultValue(GenerationTrigger.DEFAULTS.onBalanceAlert())
+            .withDescription("Also serve a published version through a new index generation when a balance alert "
+                    + "arrived since the previous round (re-assigning with the same quantizer changes nothing: "
+                    + "useful with dsi.train.quantizer-learning-rate > 0).");
+
     /** The trainer as the job builds it. */
-    public record TrainerSetup(TrainerSettings settings, Duration tick, double gpus) {
+    public record TrainerSetup(TrainerSettings settings, Duration tick, double gpus, GenerationTrigger generations) {
     }
 
     private TrainerJobOptions() {
@@ -137,6 +154,7 @@ public final class TrainerJobOptions {
                 conf.get(EVERY).toMillis(), conf.get(ON_BALANCE_ALERT), conf.get(GATE_METRIC), conf.get(GATE_MARGIN),
                 conf.get(HELD_BACK_EVERY), conf.get(MIN_GATE_QUERIES), indexing.queries().retrieval(),
                 indexing.keyPrefixLength());
-        return Optional.of(new TrainerSetup(settings, conf.get(TICK), conf.get(GPUS)));
+        return Optional.of(new TrainerSetup(settings, conf.get(TICK), conf.get(GPUS),
+                new GenerationTrigger(conf.get(GENERATION_DRIFT), conf.get(GENERATION_ON_BALANCE_ALERT))));
     }
 }

@@ -25,12 +25,17 @@ public class IndexChange {
     public byte[] vectorInt8;
     public float vectorScale;
     public float[] vector;
+    /** The index generation the leaf belongs to (0: the first); each generation is its own keyed trie state. */
+    public int generation;
+    /** True for an add that re-assigns an indexed document into a generation being built. */
+    public boolean rebuild;
 
     public IndexChange() {
     }
 
     @Override
     public String toString() {
-        return "IndexChange{" + (add ? "+" : "-") + docId + " @ " + semanticId + ", " + op + "}";
+        return "IndexChange{" + (add ? "+" : "-") + docId + " @ " + semanticId + (generation == 0 ? "" : " g" + generation)
+                + ", " + op + (rebuild ? ", rebuild" : "") + "}";
     }
 }

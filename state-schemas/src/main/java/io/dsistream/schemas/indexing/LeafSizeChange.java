@@ -8,6 +8,8 @@ public class LeafSizeChange {
     public int sizeAfter;
     public int codesPerPosition;
     public String modelVersion;
+    /** The index generation of the leaf. */
+    public int generation;
 
     public LeafSizeChange() {
     }
@@ -22,6 +24,7 @@ public class LeafSizeChange {
 
     @Override
     public String toString() {
-        return "LeafSizeChange{" + (added ? "+" : "-") + semanticId + " -> " + sizeAfter + "}";
+        return "LeafSizeChange{" + (added ? "+" : "-") + semanticId + (generation == 0 ? "" : " g" + generation) + " -> "
+                + sizeAfter + "}";
     }
 }

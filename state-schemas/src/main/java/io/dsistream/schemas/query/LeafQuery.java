@@ -17,6 +17,8 @@ public class LeafQuery {
     public int k;
     /** V, codes per ID position, of the model that planned the query (the trie's back-off walks codes 0..V-1). */
     public int codesPerPosition;
+    /** The index generation the query was planned for (part of {@link #trieKey}). */
+    public int generation;
 
     public LeafQuery() {
     }

@@ -22,12 +22,17 @@ public class QueryRequest {
     public String modelVersion;
     /** V, codes per ID position, of the model that planned the query (the trie's back-off walks codes 0..V-1). */
     public int codesPerPosition;
-    /** True when planning failed or timed out; the query is answered empty and partial. */
     /**
      * When &gt; 0 this is not a query but a model-update control record: plan with version N of the model from
      * here on. Queries queued before it finish on the version they started with.
      */
     public int switchToVersion;
+    /**
+     * A query: the index generation it was planned for. A control record: when &gt; 0, the generation to read from
+     * here on, switched together with the version; 0 keeps the generation.
+     */
+    public int generation;
+    /** True when planning failed or timed out; the query is answered empty and partial. */
     public boolean failed;
     public String error;
 

@@ -1,5 +1,7 @@
 package io.dsistream.schemas.training;
 
+import io.dsistream.schemas.GenerationStage;
+
 /**
  * What the job's trainer hears, one type for its one input: an indexed document (text, stored ID, vector), a
  * deleted document, a feedback pair, a model version now served, or a balance alert. A Flink POJO; the factories
@@ -24,6 +26,9 @@ public class TrainerEvent {
     public float label;
     /** MODEL_UPDATE: the version now served. */
     public int version;
+    /** MODEL_UPDATE: the index generation the event is about (0: a plain swap) and its stage. */
+    public int generation;
+    public GenerationStage stage;
     /** BALANCE_ALERT: why. */
     public String reason;
 
@@ -56,6 +61,14 @@ public class TrainerEvent {
     public static TrainerEvent modelUpdate(int version) {
         TrainerEvent event = of(Kind.MODEL_UPDATE);
         event.version = version;
+        return event;
+    }
+
+    /** A model-update event about index generation {@code generation} ({@code stage}), or a plain swap (0, null). */
+    public static TrainerEvent modelUpdate(int version, int generation, GenerationStage stage) {
+        TrainerEvent event = modelUpdate(version);
+        event.generation = generation;
+        event.stage = stage;
         return event;
     }
 

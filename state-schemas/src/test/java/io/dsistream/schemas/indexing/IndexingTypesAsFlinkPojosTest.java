@@ -22,7 +22,7 @@ class IndexingTypesAsFlinkPojosTest {
     @Test
     void everyIndexingTypeIsAPojoSoNoKryoIsNeeded() {
         for (Class<?> type : List.of(SourceDocument.class, IndexRequest.class, DocumentEntry.class, IndexChange.class,
-                LeafDocument.class, LeafSizeChange.class)) {
+                LeafDocument.class, LeafSizeChange.class, GenerationState.class, GenerationProgress.class)) {
             TypeInformation<?> info = TypeExtractor.createTypeInfo(type);
             assertInstanceOf(PojoTypeInfo.class, info, type.getName());
             SerializerConfigImpl config = new SerializerConfigImpl();
