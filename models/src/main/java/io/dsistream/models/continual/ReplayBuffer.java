@@ -1,5 +1,7 @@
 package io.dsistream.models.continual;
 
+import io.dsistream.models.ids.SemanticId;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,8 +109,11 @@ public final class ReplayBuffer {
         removeFromWindow(docId);
     }
 
-    /** Updates the stored ID of a held document (a new index generation re-assigned it); false if not held. */
-    public boolean updateStoredId(String docId, io.dsistream.models.ids.SemanticId id) {
+    /**
+     * Updates the stored ID of a held document in place (a new index generation re-assigned it): neither the
+     * reservoir's draw nor the window's order changes. False if the document is not held.
+     */
+    public boolean updateStoredId(String docId, SemanticId id) {
         boolean found = false;
         Integer held = reservoirIndex.get(docId);
         if (held != null) {

@@ -92,6 +92,11 @@ class ReplayBufferTest {
         assertEquals(SemanticId.of(0, 0), buffer.window().get(0).storedId());
         assertFalse(buffer.updateStoredId("nope", SemanticId.of(0, 0)));
 
+        assertEquals(SemanticId.of(0, 0), buffer.reservoir().get(3).storedId());
+        assertEquals(List.of("d0", "d1", "d2", "d3"), ids(buffer.reservoir()), "an ID update moves nothing");
+        assertEquals(List.of("d3", "d1"), ids(buffer.window()));
+        assertEquals(4, buffer.seen(), "nor counts as an addition");
+
         buffer.remove("d1");
         assertEquals(List.of("d0", "d3", "d2"), ids(buffer.reservoir()), "the last slot moved into the hole");
         assertEquals(List.of("d3"), ids(buffer.window()));
@@ -115,6 +120,27 @@ class ReplayBufferTest {
         assertEquals(original.sample(), restored.sample());
         assertEquals(original.snapshot(), restored.snapshot());
         assertEquals(120, restored.seen());
+    }
+
+    @Test
+    void reassignedIdsSurviveASnapshotAndLeaveTheDrawsAsTheyWere() {
+        ReplayBuffer updated = new ReplayBuffer(6, 3, 11L);
+        ReplayBuffer untouched = new ReplayBuffer(6, 3, 11L);
+        for (int i = 0; i < 50; i++) {
+            updated.add(document(i));
+            untouched.add(document(i));
+        }
+        for (ReplayDocument held : updated.sample()) {
+            assertTrue(updated.updateStoredId(held.docId(), SemanticId.of(7, 7)));
+        }
+        ReplayBuffer restored = ReplayBuffer.restore(ReplayBufferSnapshot.fromBytes(updated.snapshot().toBytes()));
+        restored.sample().forEach(d -> assertEquals(SemanticId.of(7, 7), d.storedId(), d.docId()));
+        for (int i = 50; i < 120; i++) {
+            restored.add(document(i));
+            untouched.add(document(i));
+        }
+        assertEquals(ids(untouched.reservoir()), ids(restored.reservoir()), "same draws as without the update");
+        assertEquals(ids(untouched.window()), ids(restored.window()));
     }
 
     @Test

@@ -133,6 +133,89 @@ class TrainerStateTest {
     }
 
     @Test
+    void aGenerationSwitchRewritesHeldIdsHoldsRoundsOffAndThenMakesOneDue() {
+        TrainerState state = new TrainerState(settings(100, 10), 0);
+        state.setServingVersion(2);
+        for (int i = 0; i < 4; i++) {
+            state.addDocument(document(i));
+        }
+        TrainerState.RoundInput before = state.startRound(1, "test");
+        assertEquals(0, before.idGeneration());
+        state.addDocument(document(5)); // new during the round
+
+        assertTrue(state.reassign("d0", SemanticId.of(9, 0), 1));
+        assertTrue(state.reassign("d5", SemanticId.of(9, 5), 1));
+        assertEquals(1, state.switchingTo());
+        assertTrue(state.isStale(before));
+        assertFalse(state.reassignmentDone(1, 0, 2), "one source of two");
+        assertFalse(state.due(2, false).isPresent(), "no round on a mix of generations");
+        assertTrue(state.reassign("d1", SemanticId.of(9, 1), 1));
+        assertTrue(state.reassignmentDone(1, 1, 2));
+        assertEquals(1, state.idGeneration());
+        assertEquals(0, state.switchingTo());
+        assertTrue(state.isStale(before), "the running round trained on generation 0's IDs");
+        assertFalse(state.reassign("d2", SemanticId.of(7, 7), 1), "generation 1 is held already");
+
+        assertEquals("generation 1's IDs", state.due(3, false).orElseThrow());
+        assertFalse(state.due(3, true).isPresent(), "one round at a time");
+        state.returnDocuments(before); // say it failed: its documents come back with their new IDs
+        TrainerState.RoundInput after = state.startRound(4, "generation 1's IDs");
+        assertEquals(1, after.idGeneration());
+        assertFalse(state.isStale(after));
+        assertEquals(List.of("d0", "d1", "d2", "d3", "d5"), ids(after.fresh()));
+        assertEquals(List.of(SemanticId.of(9, 0), SemanticId.of(9, 1), document(2).storedId(), document(3).storedId(),
+                SemanticId.of(9, 5)), after.fresh().stream().map(ReplayDocument::storedId).toList());
+        for (ReplayDocument replayed : after.replay()) {
+            if (replayed.docId().equals("d0")) {
+                assertEquals(SemanticId.of(9, 0), replayed.storedId(), "the replay buffer holds the new ID");
+            }
+        }
+        assertFalse(state.due(5, false).isPresent(), "the round on the new IDs has started");
+    }
+
+    @Test
+    void aSwitchAndItsDueRoundSurviveACheckpointAndTheRunningRoundsDocumentsAreReassigned() {
+        TrainerState state = new TrainerState(settings(100, 10), 0);
+        state.setServingVersion(2);
+        for (int i = 0; i < 3; i++) {
+            state.addDocument(document(i));
+        }
+        TrainerState.RoundInput running = state.startRound(1, "test");
+        state.reassign("d1", SemanticId.of(8, 1), 3);
+        state.reassignmentDone(3, 0, 2);
+
+        TrainerState mid = TrainerState.fromBytes(settings(100, 10), state.toBytes(running), 10);
+        assertEquals(3, mid.switchingTo());
+        assertFalse(mid.due(11, false).isPresent(), "still switching after the restore");
+        assertFalse(mid.reassignmentDone(3, 0, 2), "a source is counted once");
+        assertTrue(mid.reassignmentDone(3, 1, 2));
+        TrainerState done = TrainerState.fromBytes(settings(100, 10), mid.toBytes(null), 20);
+        assertEquals(3, done.idGeneration());
+        assertEquals("generation 3's IDs", done.due(21, false).orElseThrow());
+        TrainerState.RoundInput again = done.startRound(22, "restored");
+        assertEquals(List.of("d0", "d1", "d2"), ids(again.fresh()));
+        assertEquals(SemanticId.of(8, 1), again.fresh().get(1).storedId(), "re-assigned while the round ran");
+        assertEquals(3, again.idGeneration());
+    }
+
+    @Test
+    void readsTheFormatBeforeGenerations() {
+        TrainerState state = new TrainerState(settings(100, 10), 0);
+        state.setServingVersion(3);
+        state.addDocument(document(1));
+        byte[] current = state.toBytes(null);
+        int trailer = 4 + 4 + 4 + 4 + 1; // generation, switching to, sources, sources done (none), round due
+        byte[] format2 = java.util.Arrays.copyOf(current, current.length - trailer);
+        int formatAt = 2 + "dsi-trainer-state".length();
+        assertEquals(3, format2[formatAt + 3], "the current format");
+        format2[formatAt + 3] = 2;
+        TrainerState restored = TrainerState.fromBytes(settings(100, 10), format2, 1);
+        assertEquals(3, restored.servingVersion());
+        assertEquals(0, restored.idGeneration());
+        assertEquals(List.of("d1"), ids(restored.startRound(2, "test").fresh()));
+    }
+
+    @Test
     void rejectsBytesThatAreNotATrainerState() {
         assertThrows(IllegalArgumentException.class,
                 () -> TrainerState.fromBytes(settings(1, 1), new byte[] {1, 2, 3}, 0));

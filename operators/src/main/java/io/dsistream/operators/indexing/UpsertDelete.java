@@ -1,5 +1,6 @@
 package io.dsistream.operators.indexing;
 
+import io.dsistream.models.ids.SemanticId;
 import io.dsistream.models.serving.IdAssigner;
 import io.dsistream.models.serving.IndexingBundle;
 import io.dsistream.schemas.AssignmentRecord;
@@ -45,7 +46,9 @@ import java.util.Map;
  *       with N's quantizer and added to generation g (a separate trie state, {@link IdPrefixKey#key}) as a
  *       {@code rebuild} change; the count goes to {@link GenerationCoordinator#PROGRESS}. Until the switch, each
  *       upsert and delete is applied to both generations.</li>
- *   <li>{@code ready} g: g becomes current (new documents go to g only); no state is rewritten.</li>
+ *   <li>{@code ready} g: g becomes current (new documents go to g only); no state is rewritten. With
+ *       {@link #withTrainingEvents()}, every document's ID in g goes to the trainer ({@link #TRAINING},
+ *       {@code REASSIGNED}), then one {@code REASSIGNED_ALL} for this subtask: see {@link #reassignedForTraining}.</li>
  *   <li>{@code drop} g: every document's leaf in generation g − 1 is removed (the trie clears state at zero).</li>
  * </ul>
  * A document's ID in a generation built with version N is the one its request carries when AssignId used N or a
@@ -56,7 +59,10 @@ public class UpsertDelete extends KeyedBroadcastProcessFunction<String, IndexReq
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(UpsertDelete.class);
 
-    /** With {@link #withTrainingEvents()}: every document indexed (text, ID, vector) and every delete, for the trainer. */
+    /**
+     * With {@link #withTrainingEvents()}: every document indexed (text, its ID in the generation queries read, vector),
+     * every delete and, at a switch, every document's new ID, for the trainer.
+     */
     public static final OutputTag<TrainerEvent> TRAINING = new OutputTag<>("training-documents",
             TypeInformation.of(TrainerEvent.class));
 
@@ -170,9 +176,9 @@ public class UpsertDelete extends KeyedBroadcastProcessFunction<String, IndexReq
             updated.otherGeneration = generations.current + 1;
         }
         entry.update(updated);
-        if (trainingEvents && request.text != null) {
-            ctx.output(TRAINING, TrainerEvent.document(request.docId, AsyncEncode.encoderInput(request), request.codes,
-                    request.embedding));
+        if (trainingEvents && request.text != null) { // the ID the current generation holds: the decoder's target
+            ctx.output(TRAINING, TrainerEvent.document(request.docId, AsyncEncode.encoderInput(request),
+                    SemanticId.parse(semanticId).codes(), request.embedding));
         }
     }
 
@@ -247,6 +253,9 @@ public class UpsertDelete extends KeyedBroadcastProcessFunction<String, IndexReq
                 generations.dropPending = true;
                 LOG.info("upsert/delete: generation {} (v{}) is current", generations.current,
                         generations.currentVersion);
+                if (trainingEvents) {
+                    reassignedForTraining(ctx, generations.current);
+                }
             }
             case DROP -> {
                 if (update.generation != generations.current || !generations.dropPending) {
@@ -294,6 +303,33 @@ public class UpsertDelete extends KeyedBroadcastProcessFunction<String, IndexReq
                 subtask, subtasks, counts[0]));
         LOG.info("upsert/delete {}: {} documents re-assigned into generation {} with v{} ({} without a stored "
                 + "embedding left out)", subtask, counts[0], target, generations.buildVersion, counts[1]);
+    }
+
+    /**
+     * Tells the trainer every document's ID in {@code generation}, which queries read from now on, then that this
+     * subtask is done; it rewrites the IDs its replay buffer and new documents hold and, once every subtask is done,
+     * trains a round on them. Sent here, at {@code ready}, rather than at the build: on this side output a
+     * document's events are in order (its key lives on this subtask), so a re-send after the switch, which carries the
+     * new ID, follows its {@code REASSIGNED}, and one before it precedes it; and the trainer needs no buffer of IDs
+     * for a generation that is not yet read (nor to learn when it is). The {@code ready} event is processed on every
+     * subtask on the same side of a checkpoint barrier, so the trainer's state after a restore holds either every
+     * subtask's events or none, and a replayed {@code ready} sends them again.
+     */
+    private void reassignedForTraining(Context ctx, int generation) throws Exception {
+        long[] sent = new long[1];
+        ctx.applyToKeyedState(ENTRY, (docId, state) -> {
+            DocumentEntry document = state.value();
+            String leaf = document == null ? null : document.leafIn(generation);
+            if (leaf != null) {
+                ctx.output(TRAINING, TrainerEvent.reassigned(docId, SemanticId.parse(leaf).codes(), generation));
+                sent[0]++;
+            }
+        });
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        ctx.output(TRAINING, TrainerEvent.reassignedAll(generation, subtask,
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks()));
+        LOG.info("upsert/delete {}: {} documents' IDs in generation {} sent to the trainer", subtask, sent[0],
+                generation);
     }
 
     /** Removes every document's leaf in generation {@code current - 1}. */

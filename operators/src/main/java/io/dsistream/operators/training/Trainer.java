@@ -59,6 +59,17 @@ import java.util.concurrent.TimeUnit;
  * document with it and switches queries once the generation is complete. One build at a time: a round published
  * while one runs is a plain swap. The generation served and the one requested are checkpointed.
  *
+ * <p>Re-training on a new generation's IDs: when a generation becomes the one queries read, upsert/delete sends
+ * every document's ID in it ({@code REASSIGNED}) and, per subtask, an end ({@code REASSIGNED_ALL}); the state
+ * rewrites the IDs its replay buffer and new documents hold ({@link TrainerState#reassign}), starts no round until
+ * every subtask has ended, and then starts one at once, so the decoder's targets are the new IDs again. A round that
+ * was running across the switch trained on the old IDs ({@link TrainerState#isStale}, counted in
+ * {@value TrainerMetrics#ROUNDS_STALE}): if the gate published it, the registry holds it already, so it is still
+ * announced — as a plain swap, never a build, since its drift was measured against the old IDs — and serves until
+ * the round on the new IDs, which starts right after it, publishes; its decoder is no worse than the one it
+ * replaces, which was trained on the old IDs too. If it failed or was cancelled, its documents come back with their
+ * new IDs.
+ *
  * <p>Device: when the task manager offers Flink's {@value #GPU_RESOURCE} external resource, the round trains on
  * the CUDA device its {@code index} property names; otherwise on the CPU. A round in progress is not checkpointed:
  * a restore starts it again from its inputs.
@@ -96,6 +107,7 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
     private transient Counter roundsPublished;
     private transient Counter roundsRejected;
     private transient Counter roundsFailed;
+    private transient Counter roundsStale;
     private transient volatile double lastRoundSeconds;
     private transient volatile double lastEncoderShare;
     private transient volatile double gateCurrent;
@@ -159,6 +171,8 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
         roundsPublished = metrics.counter(TrainerMetrics.ROUNDS_PUBLISHED);
         roundsRejected = metrics.counter(TrainerMetrics.ROUNDS_REJECTED);
         roundsFailed = metrics.counter(TrainerMetrics.ROUNDS_FAILED);
+        roundsStale = metrics.counter(TrainerMetrics.ROUNDS_STALE);
+        metrics.gauge(TrainerMetrics.ID_GENERATION, (Gauge<Integer>) () -> state.idGeneration());
         generationsRequested = metrics.counter(TrainerMetrics.GENERATIONS_REQUESTED);
         metrics.gauge(IndexingMetrics.INDEX_GENERATION, (Gauge<Integer>) () -> activeGeneration);
         metrics.gauge(IndexingMetrics.GENERATION_BUILDING, (Gauge<Integer>) () ->
@@ -201,9 +215,12 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
     @Override
     public void processElement(TrainerEvent event, Context ctx, Collector<ModelUpdateRecord> out) {
         switch (event.kind) {
-            case DOCUMENT -> state.addDocument(new ReplayDocument(event.docId, event.text,
-                    SemanticId.of(event.codes), event.vector));
-            case DELETE -> state.deleteDocument(event.docId);
+            case DOCUMENT, DELETE, REASSIGNED, REASSIGNED_ALL -> {
+                if (apply(state, event)) {
+                    LOG.info("trainer: generation {}'s IDs are in; the next round trains the decoder on them",
+                            state.idGeneration());
+                }
+            }
             case FEEDBACK -> {
                 if (event.label > 0) {
                     state.addFeedback(new FeedbackPair(event.queryText, event.docId));
@@ -236,6 +253,26 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
             startRound(now, due.get());
         }
         ctx.timerService().registerProcessingTimeTimer(nextTick(now));
+    }
+
+    /**
+     * Applies a document event to {@code state}: an indexed or deleted document, or a document's ID in the
+     * generation queries now read and a source's end of those.
+     *
+     * @return true when this event completed a switch to a new generation's IDs
+     */
+    static boolean apply(TrainerState state, TrainerEvent event) {
+        switch (event.kind) {
+            case DOCUMENT -> state.addDocument(new ReplayDocument(event.docId, event.text, SemanticId.of(event.codes),
+                    event.vector));
+            case DELETE -> state.deleteDocument(event.docId);
+            case REASSIGNED -> state.reassign(event.docId, SemanticId.of(event.codes), event.generation);
+            case REASSIGNED_ALL -> {
+                return state.reassignmentDone(event.generation, event.subtask, event.subtasks);
+            }
+            default -> throw new IllegalArgumentException("not a document event: " + event);
+        }
+        return false;
     }
 
     /** Follows the index generations: one requested (by this trainer or anyone), one served. */
@@ -293,6 +330,13 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
             state.returnDocuments(input);
             return;
         }
+        boolean stale = state.isStale(input);
+        if (stale) {
+            roundsStale.inc();
+            LOG.info("trainer: round from v{} trained on generation {}'s IDs, but generation {}'s are {}; a round on "
+                    + "them follows", input.servingVersion(), input.idGeneration(), Math.max(state.idGeneration(),
+                    state.switchingTo()), state.switchingTo() == 0 ? "in" : "arriving");
+        }
         drift = outcome.drift();
         gateCandidate = outcome.decision().candidate().metric(outcome.decision().metric());
         gateCurrent = outcome.decision().current() == null ? Double.NaN
@@ -300,7 +344,8 @@ public class Trainer extends KeyedProcessFunction<Integer, TrainerEvent, ModelUp
         if (outcome.published()) {
             roundsPublished.inc();
             state.setServingVersion(outcome.publishedVersion());
-            out.collect(announcement(outcome.publishedVersion(), outcome.drift()));
+            out.collect(stale ? new ModelUpdateRecord(settings.modelName(), outcome.publishedVersion())
+                    : announcement(outcome.publishedVersion(), outcome.drift()));
             LOG.info("trainer: published v{} (parent v{}) after {} s: {}", outcome.publishedVersion(),
                     outcome.baseVersion(), String.format("%.1f", outcome.seconds()), outcome.decision().reason());
         } else {

@@ -22,6 +22,10 @@ public final class TrainerMetrics {
     public static final String TRAINING_DEVICE = "trainingDevice";
     /** Counter: published versions announced as a build of a new index generation. */
     public static final String GENERATIONS_REQUESTED = "generationsRequested";
+    /** Counter: finished rounds that trained on IDs an index generation switch has since replaced. */
+    public static final String ROUNDS_STALE = "roundsStale";
+    /** Gauge: the index generation whose IDs the trainer's documents carry (the decoder's targets). */
+    public static final String ID_GENERATION = "trainerIdGeneration";
 
     private TrainerMetrics() {
     }

@@ -1,5 +1,6 @@
 package io.dsistream.operators.indexing;
 
+import io.dsistream.schemas.AssignmentRecord;
 import io.dsistream.schemas.DeadLetterRecord;
 import io.dsistream.schemas.DocumentOp;
 import io.dsistream.schemas.GenerationStage;
@@ -198,6 +199,64 @@ class UpsertDeleteTest {
             h.processBroadcastElement(new StreamRecord<>(event(2, 1, GenerationStage.READY)));
             h.processBroadcastElement(new StreamRecord<>(event(2, 1, GenerationStage.DROP)));
             assertEquals(Set.of("-d1@1.2.3", "-d2@0.0.1"), Set.copyOf(drain(h)));
+        }
+    }
+
+    /** {@code DOCUMENT d1 1.2.3}, {@code REASSIGNED d1 2.1.0 g1}, {@code REASSIGNED_ALL g1 0/1}, {@code DELETE d1}. */
+    private static List<String> trainingEvents(KeyedBroadcastOperatorTestHarness<?, ?, ?, IndexChange> h) {
+        if (h.getSideOutput(UpsertDelete.TRAINING) == null) {
+            return List.of(); // nothing was ever sent there
+        }
+        List<String> out = h.getSideOutput(UpsertDelete.TRAINING).stream().map(StreamRecord::getValue)
+                .map(e -> e.kind + switch (e.kind) {
+                    case DOCUMENT -> " " + e.docId + " " + AssignmentRecord.formatSemanticId(e.codes);
+                    case REASSIGNED -> " " + e.docId + " " + AssignmentRecord.formatSemanticId(e.codes) + " g"
+                            + e.generation;
+                    case REASSIGNED_ALL -> " g" + e.generation + " " + e.subtask + "/" + e.subtasks;
+                    default -> " " + e.docId;
+                }).toList();
+        h.getSideOutput(UpsertDelete.TRAINING).clear();
+        return out;
+    }
+
+    private static IndexRequest withText(IndexRequest request) {
+        request.text = "body of " + request.docId;
+        return request;
+    }
+
+    @Test
+    void theTrainerHearsEveryDocumentsIdInTheNewGenerationWhenItBecomesTheOneRead() throws Exception {
+        try (var h = harness(new UpsertDelete(false).withGenerations(new VersionedAssigners()).withTrainingEvents())) {
+            h.processElement(new StreamRecord<>(withText(upsertBy("d1", 1, 1, 1, 2, 3))));
+            h.processElement(new StreamRecord<>(withText(upsertBy("d2", 1, 2, 0, 0, 1))));
+            h.processBroadcastElement(new StreamRecord<>(event(2, 1, GenerationStage.BUILD)));
+            h.processElement(new StreamRecord<>(withText(upsertBy("d3", 1, 3, 3, 3, 3)))); // during the build
+            h.processElement(new StreamRecord<>(delete("d2")));
+            assertEquals(List.of("DOCUMENT d1 1.2.3", "DOCUMENT d2 0.0.1", "DOCUMENT d3 3.3.3", "DELETE d2"),
+                    trainingEvents(h), "the build itself tells the trainer nothing: queries still read generation 0");
+
+            h.processBroadcastElement(new StreamRecord<>(event(2, 1, GenerationStage.READY)));
+            List<String> switched = trainingEvents(h);
+            assertEquals(Set.of("REASSIGNED d1 2.1.0 g1", "REASSIGNED d3 2.3.0 g1"),
+                    Set.copyOf(switched.subList(0, 2)));
+            assertEquals(List.of("REASSIGNED_ALL g1 0/1"), switched.subList(2, switched.size()), "then the end");
+
+            // after the switch a document assigned by v1 is indexed, and trained, under its generation-1 ID
+            h.processElement(new StreamRecord<>(withText(upsertBy("d4", 1, 4, 1, 1, 1))));
+            assertEquals(List.of("DOCUMENT d4 2.4.0"), trainingEvents(h));
+            h.processBroadcastElement(new StreamRecord<>(event(2, 1, GenerationStage.DROP)));
+            assertEquals(List.of(), trainingEvents(h), "the drop changes no ID the trainer holds");
+            assertEquals(0, h.numProcessingTimeTimers());
+        }
+    }
+
+    @Test
+    void withoutTrainingEventsASwitchSendsNothing() throws Exception {
+        try (var h = generationsHarness()) {
+            h.processElement(new StreamRecord<>(withText(upsertBy("d1", 1, 1, 1, 2, 3))));
+            h.processBroadcastElement(new StreamRecord<>(event(2, 1, GenerationStage.BUILD)));
+            h.processBroadcastElement(new StreamRecord<>(event(2, 1, GenerationStage.READY)));
+            assertEquals(List.of(), trainingEvents(h));
         }
     }
 

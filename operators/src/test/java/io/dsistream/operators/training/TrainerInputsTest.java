@@ -1,7 +1,12 @@
 package io.dsistream.operators.training;
 
 import ai.djl.Device;
+import io.dsistream.models.continual.ContinualOptions;
 import io.dsistream.models.continual.GenerationTrigger;
+import io.dsistream.models.continual.PublishGate;
+import io.dsistream.models.continual.TrainerSettings;
+import io.dsistream.models.continual.TrainerState;
+import io.dsistream.models.retrieval.StreamingRetrievalOptions;
 import io.dsistream.operators.indexing.DeadLetters;
 import io.dsistream.schemas.GenerationStage;
 import io.dsistream.schemas.ModelUpdateRecord;
@@ -23,10 +28,14 @@ import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What reaches the trainer: parsed feedback (bad records dead-lettered), balance alerts, and the GPU it picks. */
+/**
+ * What reaches the trainer: parsed feedback (bad records dead-lettered), balance alerts, a new generation's IDs, and
+ * the GPU it picks.
+ */
 class TrainerInputsTest {
 
     private static SourceDocument feedback(long offset, String json) {
@@ -68,6 +77,64 @@ class TrainerInputsTest {
                 "generation 2 still builds");
         assertEquals(new ModelUpdateRecord("m", 3), Trainer.announcement("m", 3, 0.9, true, null, 0, 0),
                 "generations off in the job");
+    }
+
+    private static TrainerSettings settings() {
+        return new TrainerSettings("/tmp/registry", "m", ContinualOptions.defaults(), "lora", 4, 4, 10, 100, 0, 100, 0,
+                false, PublishGate.RECALL_AT_10, 0.01, 5, 10, StreamingRetrievalOptions.defaults(), 1);
+    }
+
+    private static TrainerEvent document(String docId, int... codes) {
+        return TrainerEvent.document(docId, "text of " + docId, codes, new float[] {1f, 0f});
+    }
+
+    @Test
+    void aSwitchsIdsReachTheStateAndTheRoundAfterItTrainsOnThem() {
+        TrainerState state = new TrainerState(settings(), 0);
+        state.setServingVersion(2);
+        Trainer.apply(state, document("d1", 1, 2));
+        Trainer.apply(state, document("d2", 0, 1));
+        Trainer.apply(state, document("d3", 3, 3));
+        Trainer.apply(state, TrainerEvent.deleted("d3"));
+        TrainerState.RoundInput running = state.startRound(1, "test"); // runs across the switch
+
+        // two upsert/delete subtasks, their events interleaved on the way to the trainer
+        assertFalse(Trainer.apply(state, TrainerEvent.reassigned("d1", new int[] {2, 1}, 1)));
+        assertFalse(Trainer.apply(state, TrainerEvent.reassignedAll(1, 1, 2)));
+        assertFalse(state.due(2, false).isPresent(), "subtask 0 has not ended: no round on a mix of IDs");
+        assertFalse(Trainer.apply(state, TrainerEvent.reassigned("d2", new int[] {2, 2}, 1)));
+        Trainer.apply(state, document("d4", 2, 4)); // indexed after the switch, under its new ID
+        assertTrue(Trainer.apply(state, TrainerEvent.reassignedAll(1, 0, 2)), "the last end completes the switch");
+        assertEquals(1, state.idGeneration());
+        assertTrue(state.isStale(running), "the round that ran across it trained on generation 0's IDs");
+
+        byte[] checkpoint = state.toBytes(running);
+        TrainerState restored = TrainerState.fromBytes(settings(), checkpoint, 3);
+        for (TrainerState s : List.of(state, restored)) {
+            if (s == state) {
+                s.returnDocuments(running); // it failed: its documents come back with their new IDs
+            }
+            assertEquals("generation 1's IDs", s.due(4, false).orElseThrow());
+            TrainerState.RoundInput next = s.startRound(5, "generation 1's IDs");
+            assertEquals(1, next.idGeneration());
+            assertEquals(List.of("d1 2.1", "d2 2.2", "d4 2.4"), next.fresh().stream()
+                    .map(d -> d.docId() + " " + d.storedId()).toList());
+            assertEquals(List.of("d1 2.1", "d2 2.2", "d4 2.4"), next.replay().stream()
+                    .map(d -> d.docId() + " " + d.storedId()).sorted().toList());
+        }
+    }
+
+    @Test
+    void aRoundTheSwitchOvertookIsAnnouncedAsAPlainSwapAndTheNextRoundIsDueAtOnce() {
+        TrainerState state = new TrainerState(settings(), 0);
+        state.setServingVersion(2);
+        Trainer.apply(state, document("d1", 1, 2));
+        TrainerState.RoundInput running = state.startRound(1, "test");
+        assertFalse(state.isStale(running));
+        Trainer.apply(state, TrainerEvent.reassignedAll(1, 0, 1)); // a subtask with nothing to re-assign
+        assertTrue(state.isStale(running));
+        assertFalse(state.due(2, true).isPresent(), "the stale round is still running");
+        assertTrue(state.due(3, false).isPresent(), "due as soon as it ends");
     }
 
     @Test
