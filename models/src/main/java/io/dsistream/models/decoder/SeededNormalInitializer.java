@@ -29,9 +29,6 @@ final class SeededNormalInitializer implements Initializer {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (random.nextGaussian() * sigma);
         }
-        // A native copy: the array DJL creates from a Java array is a tensor over a direct buffer, and as a trained
-        // parameter it gave non-finite gradients at random steps (the memorisation test's loop, repeated in one
-        // JVM: 16 of 120 runs); the copy gave none in 240.
-        return manager.create(values, shape).toType(dataType, false).duplicate();
+        return manager.create(values, shape).toType(dataType, false);
     }
 }
