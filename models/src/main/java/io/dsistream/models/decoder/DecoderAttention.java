@@ -31,6 +31,12 @@ public final class DecoderAttention extends AbstractBlock {
     private final Linear key;
     private final Linear value;
     private final Linear output;
+    /**
+     * 1/√d as an array that lives as long as the parameters. Not a Number operand: DJL frees a Number's buffer right
+     * after the call while autograd still holds it for backward (see asi.ScopedScalar); a collection between forward
+     * and backward then turned the decoder's gradients non-finite at random steps.
+     */
+    private NDArray queryScale;
 
     DecoderAttention(int width, int heads, float dropout) {
         super(VERSION);
@@ -51,10 +57,9 @@ public final class DecoderAttention extends AbstractBlock {
         NDArray additiveMask = inputs.get(2); // broadcastable to (B, h, T, S)
         long batch = target.getShape().get(0);
         long length = target.getShape().get(1);
-        int headWidth = width / heads;
 
         NDArray q = splitHeads(query.forward(parameterStore, new NDList(target), training).singletonOrThrow())
-                .mul((float) (1.0 / Math.sqrt(headWidth))); // (B, h, T, d), pre-scaled by 1/sqrt(d)
+                .mul(queryScale); // (B, h, T, d), pre-scaled by 1/sqrt(d)
         NDArray k = splitHeads(key.forward(parameterStore, new NDList(source), training).singletonOrThrow()); // (Bs, h, S, d)
         NDArray v = splitHeads(value.forward(parameterStore, new NDList(source), training).singletonOrThrow()); // (Bs, h, S, d)
 
@@ -78,6 +83,7 @@ public final class DecoderAttention extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         // inputShapes: query (B, T, D), source (Bs, S, Ds)
+        queryScale = manager.create((float) (1.0 / Math.sqrt(width / heads)));
         query.initialize(manager, dataType, inputShapes[0]);
         key.initialize(manager, dataType, inputShapes[1]);
         value.initialize(manager, dataType, inputShapes[1]);
