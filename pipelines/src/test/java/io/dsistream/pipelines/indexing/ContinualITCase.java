@@ -3,7 +3,6 @@ package io.dsistream.pipelines.indexing;
 import io.dsistream.models.bundle.BundleManifest;
 import io.dsistream.models.bundle.ModelRegistry;
 import io.dsistream.models.encoder.EncoderSpec;
-import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.models.serving.IndexingBundle;
 import io.dsistream.operators.indexing.RegistryBundleSource;
@@ -70,8 +69,7 @@ class ContinualITCase {
     @BeforeAll
     static void startBrokerAndPublishVersion1() throws Exception {
         broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"));
-        corpus = BeirDataset.load(Path.of(System.getProperty("dsi.shared.dir"), "data", "scifact")).corpus()
-                .subList(0, 140);
+        corpus = JobTestSupport.scifactCorpus(140);
         registry = workDir.resolve("registry");
         BundleBootstrap.ensure(registry, MODEL, EncoderSpec.MINILM, 128, corpus.subList(0, 64), corpus.size());
     }

@@ -3,7 +3,6 @@ package io.dsistream.pipelines.indexing;
 import io.dsistream.models.bundle.BundleManifest;
 import io.dsistream.models.bundle.ModelRegistry;
 import io.dsistream.models.encoder.EncoderSpec;
-import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.models.serving.IndexingBundle;
 import io.dsistream.operators.indexing.RegistryBundleSource;
@@ -65,8 +64,7 @@ class HotSwapITCase {
     @BeforeAll
     static void startBrokerAndPublishVersion1() throws Exception {
         broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"));
-        corpus = BeirDataset.load(Path.of(System.getProperty("dsi.shared.dir"), "data", "scifact")).corpus()
-                .subList(0, 150);
+        corpus = JobTestSupport.scifactCorpus(150);
         registry = workDir.resolve("registry");
         IndexingBundle v1 = BundleBootstrap.ensure(registry, MODEL, EncoderSpec.MINILM, 128, corpus.subList(0, 64),
                 corpus.size());

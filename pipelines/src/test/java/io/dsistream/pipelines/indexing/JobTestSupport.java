@@ -1,22 +1,33 @@
 package io.dsistream.pipelines.indexing;
 
+import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.schemas.DocumentRecord;
 import io.dsistream.schemas.WireJson;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** What the job's integration tests share: reading records, sending documents, waiting for a condition. */
+/**
+ * What the job's integration tests share: the SciFact documents they index, reading records, sending documents,
+ * waiting for a condition.
+ */
 final class JobTestSupport {
 
     /** How long a test waits for any one condition before it fails. */
     static final Duration WAIT = Duration.ofMinutes(5);
 
     private JobTestSupport() {
+    }
+
+    /** The first {@code documents} documents of SciFact, from {@code ../shared} ({@code dsi.shared.dir}). */
+    static List<BeirDocument> scifactCorpus(int documents) throws IOException {
+        return BeirDataset.load(Path.of(System.getProperty("dsi.shared.dir"), "data", "scifact")).corpus()
+                .subList(0, documents);
     }
 
     static <T> T read(byte[] value, Class<T> type) {
