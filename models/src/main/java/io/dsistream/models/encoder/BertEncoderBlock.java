@@ -34,6 +34,9 @@ public final class BertEncoderBlock extends BertModule {
     public static final List<String> ATTENTION_PROJECTIONS = List.of(
             "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense");
 
+    /** Key of the {@link LayerBoundary} in {@code forward}'s params, called between layers when present. */
+    static final String LAYER_BOUNDARY = "layerBoundary";
+
     private final BertConfig config;
 
     public BertEncoderBlock(BertConfig config) {
@@ -98,6 +101,7 @@ public final class BertEncoderBlock extends BertModule {
         NDArray additiveMask = attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-Float.MAX_VALUE)
                 .reshape(maskShape.get(0), 1, 1, maskShape.get(1));                                  // (B, 1, 1, T)
         NDManager outer = ids.getManager();
+        LayerBoundary boundary = params == null ? null : (LayerBoundary) params.get(LAYER_BOUNDARY);
         for (int layer = 0; layer < config.layers(); layer++) {
             // Each layer computes in its own scope that closes its intermediates (hundreds of MB at B = 32,
             // T = 256) as soon as the layer is done, instead of all layers' at the end of the pass. Autograd
@@ -109,8 +113,29 @@ public final class BertEncoderBlock extends BertModule {
                 next.attach(outer);
                 hidden = next;
             }
+            if (boundary != null && layer < config.layers() - 1) {
+                try {
+                    boundary.reached(layer);
+                } catch (InterruptedException e) {
+                    throw new PassInterrupted(e);
+                }
+            }
         }
         return new NDList(hidden);
+    }
+
+    /** Carries a {@link LayerBoundary}'s interruption out of {@code forward}, which cannot throw it. */
+    static final class PassInterrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PassInterrupted(InterruptedException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized InterruptedException getCause() {
+            return (InterruptedException) super.getCause();
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,6 +108,24 @@ public final class TextEncoder implements SentenceEmbedder, AutoCloseable {
      */
     @Override
     public float[][] embed(List<String> texts) {
+        return embedBetweenLayers(texts, null);
+    }
+
+    /**
+     * {@link #embed(List)}, calling {@code boundary} between every two encoder layers of every pass.
+     *
+     * @throws InterruptedException when the boundary throws it; the pass is abandoned
+     */
+    public float[][] embed(List<String> texts, LayerBoundary boundary) throws InterruptedException {
+        Objects.requireNonNull(boundary, "boundary");
+        try {
+            return embedBetweenLayers(texts, boundary);
+        } catch (BertEncoderBlock.PassInterrupted e) {
+            throw e.getCause();
+        }
+    }
+
+    private float[][] embedBetweenLayers(List<String> texts, LayerBoundary boundary) {
         Objects.requireNonNull(texts, "texts");
         List<long[]> ids = tokenizer.encodeAll(texts);
         // Longest first: the largest batch comes first, so memory peaks at once and not after minutes.
@@ -124,7 +143,7 @@ public final class TextEncoder implements SentenceEmbedder, AutoCloseable {
             TokenBatch batch = TokenBatch.pad(sequences, tokenizer.padTokenId());
             try (NDManager scope = manager.newSubManager(); NoGradScope ignored = NoGradScope.enter(manager)) {
                 NDList inputs = batch.toNDList(scope);
-                NDArray hidden = forward(scope, inputs);                                   // (B, T, H)
+                NDArray hidden = forward(scope, inputs, boundary);                         // (B, T, H)
                 NDArray pooled = Pooling.l2Normalize(spec.pooling().pool(hidden, inputs.get(1))); // (B, H)
                 float[] flat = pooled.toFloatArray();
                 for (int row = 0; row < members.length; row++) {
@@ -148,14 +167,19 @@ public final class TextEncoder implements SentenceEmbedder, AutoCloseable {
         TokenBatch batch = tokenizer.batch(texts);
         try (NDManager scope = manager.newSubManager(); NoGradScope ignored = NoGradScope.enter(manager)) {
             NDList inputs = batch.toNDList(scope);
-            NDArray hidden = forward(scope, inputs); // (B, T, H)
+            NDArray hidden = forward(scope, inputs, null); // (B, T, H)
             return new TokenStates(handOver(hidden, owner), handOver(inputs.get(1), owner),
                     handOver(inputs.get(0), owner));
         }
     }
 
-    private NDArray forward(NDManager scope, NDList inputs) {
-        return block.forward(new ParameterStore(scope, false), inputs, false).head();
+    private NDArray forward(NDManager scope, NDList inputs, LayerBoundary boundary) {
+        PairList<String, Object> params = null;
+        if (boundary != null) {
+            params = new PairList<>();
+            params.add(BertEncoderBlock.LAYER_BOUNDARY, boundary);
+        }
+        return block.forward(new ParameterStore(scope, false), inputs, false, params).head();
     }
 
     private static NDArray handOver(NDArray array, NDManager owner) {

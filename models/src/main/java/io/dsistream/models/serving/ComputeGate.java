@@ -32,7 +32,10 @@ public final class ComputeGate {
     public enum Mode {
         /** No gating: query and document passes run at once and share the cores. */
         OFF,
-        /** One pass at a time: the query waits for the running document sub-pass, then has the cores alone. */
+        /**
+         * One pass at a time: the query waits for the running document sub-pass, or for its current encoder layer
+         * when the pass yields between layers ({@link Pass#yieldToQueries()}), then has the cores alone.
+         */
         EXCLUSIVE,
         /** The query starts at once, sharing the cores with the running document sub-pass (at most one). */
         OVERLAP
@@ -57,6 +60,7 @@ public final class ComputeGate {
     private int queriesAhead;
     private long queryPasses;
     private long documentPasses;
+    private long documentYields;
 
     /** @param maxQueriesAhead query passes that may go ahead of a waiting document pass, at least 1 */
     public ComputeGate(Mode mode, int maxQueriesAhead) {
@@ -86,6 +90,29 @@ public final class ComputeGate {
 
         private Pass(Priority priority) {
             this.priority = priority;
+        }
+
+        /**
+         * Lets the queries waiting now go first, when this is a document pass in {@link Mode#EXCLUSIVE}: releases
+         * the gate, waits for it as a document pass does (behind at most {@link #maxQueriesAhead()} queries), and
+         * holds it again. Otherwise, or with no query waiting, returns at once. Called between the steps of a long
+         * pass (its encoder layers: {@code LayerBoundary}), it makes a query wait for one step, not the whole pass.
+         *
+         * @throws InterruptedException if interrupted while waiting; the pass is then released and closed
+         */
+        public void yieldToQueries() throws InterruptedException {
+            if (closed) {
+                throw new IllegalStateException("the pass is closed");
+            }
+            if (mode != Mode.EXCLUSIVE || priority != Priority.DOCUMENT) {
+                return;
+            }
+            try {
+                stepAside();
+            } catch (InterruptedException e) {
+                closed = true;
+                throw e;
+            }
         }
 
         @Override
@@ -163,6 +190,32 @@ public final class ComputeGate {
         return queriesRunning + documentsRunning == 0 && (fairTurn || queriesWaiting == 0);
     }
 
+    /** A held document pass waits, unheld, for the queries waiting now; holds the gate again on return. */
+    private void stepAside() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            if (queriesWaiting == 0) {
+                return;
+            }
+            documentsRunning--;
+            documentsWaiting++;
+            released.signalAll();
+            try {
+                while (!documentMayStart()) {
+                    released.await();
+                }
+            } finally {
+                documentsWaiting--;
+                released.signalAll();
+            }
+            queriesAhead = 0;
+            documentsRunning++;
+            documentYields++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void release(Priority priority) {
         lock.lock();
         try {
@@ -192,6 +245,16 @@ public final class ComputeGate {
         lock.lock();
         try {
             return priority == Priority.QUERY ? queryPasses : documentPasses;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Times a document pass stepped aside for waiting queries ({@link Pass#yieldToQueries()}). */
+    public long documentYields() {
+        lock.lock();
+        try {
+            return documentYields;
         } finally {
             lock.unlock();
         }

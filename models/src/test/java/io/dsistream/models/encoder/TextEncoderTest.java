@@ -48,6 +48,31 @@ class TextEncoderTest {
     }
 
     @Test
+    void aLayerBoundaryIsReachedBetweenLayersAndChangesNoEmbedding() throws InterruptedException {
+        List<String> texts = EncoderGoldenTest.SENTENCES;
+        List<Integer> reached = Collections.synchronizedList(new ArrayList<>());
+        float[][] withBoundary = encoder.embed(texts, reached::add);
+        float[][] plain = encoder.embed(texts);
+        int layers = encoder.block().config().layers();
+        int passes = (texts.size() + encoder.options().batchSize() - 1) / encoder.options().batchSize();
+        assertEquals(passes * (layers - 1), reached.size(), "one call between every two layers of every pass");
+        assertEquals(List.of(0, 1, 2, 3, 4), reached.subList(0, layers - 1));
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(plain[i], withBoundary[i], 0f, "text " + i);
+        }
+    }
+
+    @Test
+    void anInterruptionAtALayerBoundaryAbandonsThePass() {
+        InterruptedException stop = new InterruptedException("stop");
+        InterruptedException thrown = assertThrows(InterruptedException.class,
+                () -> encoder.embed(List.of("a claim"), layer -> {
+                    throw stop;
+                }));
+        assertSame(stop, thrown);
+    }
+
+    @Test
     void batchedEmbeddingsEqualOneByOneEmbeddings() {
         List<String> texts = EncoderGoldenTest.SENTENCES;
         float[][] batched = encoder.embed(texts);

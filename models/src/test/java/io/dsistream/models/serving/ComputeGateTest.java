@@ -233,6 +233,105 @@ class ComputeGateTest {
     }
 
     @Test
+    void aDocumentPassStepsAsideBetweenStepsForAWaitingQuery() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, 8);
+            List<String> order = Collections.synchronizedList(new ArrayList<>());
+            try (ComputeGate.Pass document = gate.enter(Priority.DOCUMENT)) {
+                order.add("document step 1");
+                Thread query = passThread(gate, Priority.QUERY, "query", order);
+                query.start();
+                awaitWaiting(gate, Priority.QUERY, 1);
+                document.yieldToQueries(); // returns once the query has run and released the gate
+                order.add("document step 2");
+                query.join();
+                // the document holds the gate again: a new query waits for it
+                CountDownLatch entered = new CountDownLatch(1);
+                Thread late = new Thread(() -> {
+                    try (ComputeGate.Pass pass = gate.enter(Priority.QUERY)) {
+                        entered.countDown();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                late.start();
+                awaitWaiting(gate, Priority.QUERY, 1);
+                assertFalse(entered.await(100, TimeUnit.MILLISECONDS), "a query entered while the document held the gate");
+                document.close();
+                assertTrue(entered.await(10, TimeUnit.SECONDS));
+                late.join();
+            }
+            assertEquals(List.of("document step 1", "query", "document step 2"), order);
+            assertEquals(1, gate.passes(Priority.DOCUMENT), "stepping aside is not a new pass");
+            assertEquals(1, gate.documentYields());
+        });
+    }
+
+    @Test
+    void steppingAsideWithoutAWaitingQueryOrOutsideExclusiveReturnsAtOnce() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            for (Mode mode : Mode.values()) {
+                ComputeGate gate = new ComputeGate(mode, 8);
+                try (ComputeGate.Pass document = gate.enter(Priority.DOCUMENT)) {
+                    document.yieldToQueries();
+                }
+                assertEquals(0, gate.documentYields(), mode.name());
+            }
+            ComputeGate overlap = new ComputeGate(Mode.OVERLAP, 8);
+            try (ComputeGate.Pass document = overlap.enter(Priority.DOCUMENT);
+                 ComputeGate.Pass query = overlap.enter(Priority.QUERY)) {
+                document.yieldToQueries(); // overlap: the query already runs beside it; nothing to wait for
+                assertEquals(0, overlap.documentYields());
+            }
+        });
+    }
+
+    @Test
+    void aDocumentInterruptedWhileSteppingAsideNoLongerHoldsTheGate() {
+        assertTimeoutPreemptively(LIMIT, () -> {
+            ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, 8);
+            CountDownLatch queryIn = new CountDownLatch(1);
+            CountDownLatch queryOut = new CountDownLatch(1);
+            AtomicBoolean interrupted = new AtomicBoolean();
+            Thread document = new Thread(() -> {
+                try (ComputeGate.Pass pass = gate.enter(Priority.DOCUMENT)) {
+                    queryIn.await();
+                    pass.yieldToQueries();
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                }
+            });
+            Thread waitingQuery = new Thread(() -> {
+                try (ComputeGate.Pass pass = gate.enter(Priority.QUERY)) {
+                    queryOut.await(); // holds the gate until the document has been interrupted
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            document.start();
+            while (gate.passes(Priority.DOCUMENT) == 0) {
+                Thread.sleep(1);
+            }
+            waitingQuery.start();
+            awaitWaiting(gate, Priority.QUERY, 1);
+            queryIn.countDown();
+            awaitWaiting(gate, Priority.DOCUMENT, 1); // stepped aside: the query now runs, the document waits
+            document.interrupt();
+            document.join();
+            assertTrue(interrupted.get());
+            queryOut.countDown();
+            waitingQuery.join();
+            // nothing is held: another document and a query enter one after the other without waiting
+            try (ComputeGate.Pass next = gate.enter(Priority.DOCUMENT)) {
+                assertEquals(0, gate.waiting(Priority.DOCUMENT));
+            }
+            try (ComputeGate.Pass next = gate.enter(Priority.QUERY)) {
+                assertEquals(2, gate.passes(Priority.QUERY));
+            }
+        });
+    }
+
+    @Test
     void offLetsEveryPassStartAtOnce() {
         assertTimeoutPreemptively(LIMIT, () -> {
             ComputeGate gate = new ComputeGate(Mode.OFF, 1);

@@ -39,7 +39,9 @@ import java.util.Objects;
  *
  * <p>Queries first: a batch is encoded in sub-passes of at most {@code subBatch} documents, each entering the JVM-wide
  * {@link ComputeGate} of the {@code priority} mode at document priority, so a query pass ({@code AsyncRetrieve})
- * meets at most one sub-pass, not the whole batch ({@link ComputeGate.Mode#OFF}: no waiting).
+ * meets at most one sub-pass, not the whole batch ({@link ComputeGate.Mode#OFF}: no waiting). In
+ * {@link ComputeGate.Mode#EXCLUSIVE} a sub-pass also steps aside between its encoder layers for a waiting query, so
+ * the query waits for one layer of it.
  */
 public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> implements CheckpointedFunction {
 
@@ -148,7 +150,7 @@ public class AsyncEncode extends RichAsyncFunction<IndexRequest, IndexRequest> i
             }
             float[][] embeddings; // (B, H)
             try (ComputeGate.Pass held = gate.enter(ComputeGate.Priority.DOCUMENT)) {
-                embeddings = encoder.embed(texts);
+                embeddings = encoder.embed(texts, layer -> held.yieldToQueries());
             }
             for (int i = 0; i < pass.size(); i++) {
                 pass.get(i).embedding = embeddings[i];

@@ -66,8 +66,13 @@ final class BenchQueryCommand implements Callable<Integer> {
     List<Double> qps;
 
     @Option(names = "--docs-per-second", defaultValue = "20", paramLabel = "M",
-            description = "Documents per second arriving during each level (default: ${DEFAULT-VALUE}).")
+            description = "Documents per second arriving during each level; 0: queries only (default: "
+                    + "${DEFAULT-VALUE}).")
     double docsPerSecond;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "PT2S", paramLabel = "DURATION",
+            description = "Checkpoint interval, as an ISO-8601 duration (default: ${DEFAULT-VALUE}, the job's).")
+    Duration checkpointInterval;
 
     @Option(names = "--duration", defaultValue = "60", paramLabel = "S",
             description = "Seconds of load per level (default: ${DEFAULT-VALUE}).")
@@ -105,9 +110,17 @@ final class BenchQueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(docsPerSecond >= 0) || Double.isInfinite(docsPerSecond)) {
+            throw new IllegalArgumentException("--docs-per-second must be 0 or more, got " + docsPerSecond);
+        }
+        for (double rate : qps) {
+            if (!(rate > 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException("--qps levels must be above 0, got " + rate);
+            }
+        }
         System.err.printf("dsi bench query --dataset %s --qps %s --docs-per-second %s --duration %d "
-                        + "--initial-documents %d --k %d%s%s%s%n", dataset, qps, docsPerSecond, duration,
-                initialDocuments, k, bundle == null ? "" : " --bundle " + bundle, exactlyOnce ? " --exactly-once" : "",
+                        + "--initial-documents %d --k %d --checkpoint-interval %s%s%s%s%n", dataset, qps, docsPerSecond,
+                duration, initialDocuments, k, checkpointInterval, bundle == null ? "" : " --bundle " + bundle, exactlyOnce ? " --exactly-once" : "",
                 jobOptionOverrides.entrySet().stream().map(e -> " --job-option " + e.getKey() + "=" + e.getValue())
                         .collect(Collectors.joining()));
         BeirDataset beir = BeirDataset.load(dataset);
@@ -119,11 +132,12 @@ final class BenchQueryCommand implements Callable<Integer> {
         jobOptionOverrides.forEach(jobOptions::setString);
         EmbeddedIndexing.Settings settings = new EmbeddedIndexing.Settings(
                 workDir.resolve("query-" + Instant.now().toString().replace(':', '-')), registry, modelName, 1,
-                Duration.ofSeconds(2), exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE,
+                checkpointInterval, exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE,
                 256, jobOptions, bundle);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("cpus", Runtime.getRuntime().availableProcessors());
         json.put("docs_per_second", docsPerSecond);
+        json.put("checkpoint_interval_ms", checkpointInterval.toMillis());
         json.put("duration_s", duration);
         json.put("delivery", settings.guarantee().toString());
         json.put("job_options", jobOptionOverrides);
@@ -199,7 +213,9 @@ final class BenchQueryCommand implements Callable<Integer> {
             }
         }, "bench-documents");
         int indexedAtStart = job.stats().indexed();
-        documents.start();
+        if (docsPerSecond > 0) {
+            documents.start();
+        }
         List<String> sentIds = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(duration);

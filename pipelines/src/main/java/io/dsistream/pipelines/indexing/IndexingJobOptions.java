@@ -103,7 +103,8 @@ public final class IndexingJobOptions {
             .withDescription("Query passes before document passes (JVM-wide ComputeGate): with exclusive or overlap, "
                     + "no document sub-pass (dsi.indexing.encode.sub-batch) starts while a query pass waits or "
                     + "runs, and a document pass waits behind at most " + ComputeGate.DEFAULT_MAX_QUERIES_AHEAD
-                    + " query passes. exclusive: one pass at a time, a query waits for the running sub-pass; "
+                    + " query passes. exclusive: one pass at a time, a query waits for the running sub-pass's "
+                    + "current encoder layer (the sub-pass steps aside between layers); "
                     + "overlap: a query starts at once, beside the running sub-pass; off: query and document passes "
                     + "run at once and share the cores.");
 

@@ -27,6 +27,9 @@ import java.util.Optional;
  */
 public final class KafkaConnectors {
 
+    /** Producer linger of the sinks whose records nobody waits on one by one: a few ms batch a burst into one send. */
+    private static final int BATCHING_LINGER_MS = 5;
+
     /** Transaction timeout of the exactly-once sinks: the broker's default maximum. */
     public static final String TRANSACTION_TIMEOUT_MS = "900000";
 
@@ -113,12 +116,13 @@ public final class KafkaConnectors {
         return modelUpdatesSink(bootstrapServers, topic, guarantee, transactionalIdPrefix + "-generations");
     }
 
-    /** Answers keyed by query id. */
+    /** Answers keyed by query id, sent at once (no linger): each waits on a user's query. */
     public static KafkaSink<EnrichedQueryRecord> answersSink(String bootstrapServers, String topic,
                                                              DeliveryGuarantee guarantee, String transactionalIdPrefix) {
         return sink(bootstrapServers, guarantee, transactionalIdPrefix + "-answers",
                 (KafkaRecordSerializationSchema<EnrichedQueryRecord>) (record, context, timestamp) -> new ProducerRecord<>(
-                        topic, null, null, record.queryId.getBytes(StandardCharsets.UTF_8), WireJson.toBytes(record)));
+                        topic, null, null, record.queryId.getBytes(StandardCharsets.UTF_8), WireJson.toBytes(record)),
+                0);
     }
 
     public static KafkaSink<AssignmentRecord> assignmentsSink(String bootstrapServers, String topic,
@@ -143,13 +147,18 @@ public final class KafkaConnectors {
 
     private static <T> KafkaSink<T> sink(String bootstrapServers, DeliveryGuarantee guarantee, String transactionalId,
                                          KafkaRecordSerializationSchema<T> serializer) {
+        return sink(bootstrapServers, guarantee, transactionalId, serializer, BATCHING_LINGER_MS);
+    }
+
+    private static <T> KafkaSink<T> sink(String bootstrapServers, DeliveryGuarantee guarantee, String transactionalId,
+                                         KafkaRecordSerializationSchema<T> serializer, int lingerMs) {
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(guarantee)
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                 .setProperty("max.request.size", Integer.toString(32 * 1024 * 1024))
-                .setProperty("linger.ms", "5");
+                .setProperty("linger.ms", Integer.toString(lingerMs));
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             builder.setTransactionalIdPrefix(transactionalId);
         }
