@@ -192,7 +192,7 @@ public final class ComputeGate {
 
     /** A held document pass waits, unheld, for the queries waiting now; holds the gate again on return. */
     private void stepAside() throws InterruptedException {
-        lock.lockInterruptibly();
+        lock.lock(); // not interruptibly: an interrupt must find the pass released (in await below), never held
         try {
             if (queriesWaiting == 0) {
                 return;
