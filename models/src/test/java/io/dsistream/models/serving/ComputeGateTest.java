@@ -256,7 +256,8 @@ class ComputeGateTest {
                 });
                 late.start();
                 awaitWaiting(gate, Priority.QUERY, 1);
-                assertFalse(entered.await(100, TimeUnit.MILLISECONDS), "a query entered while the document held the gate");
+                assertFalse(entered.await(100, TimeUnit.MILLISECONDS),
+                        "a query entered while the document held the gate");
                 document.close();
                 assertTrue(entered.await(10, TimeUnit.SECONDS));
                 late.join();

@@ -120,7 +120,8 @@ final class BenchQueryCommand implements Callable<Integer> {
         }
         System.err.printf("dsi bench query --dataset %s --qps %s --docs-per-second %s --duration %d "
                         + "--initial-documents %d --k %d --checkpoint-interval %s%s%s%s%n", dataset, qps, docsPerSecond,
-                duration, initialDocuments, k, checkpointInterval, bundle == null ? "" : " --bundle " + bundle, exactlyOnce ? " --exactly-once" : "",
+                duration, initialDocuments, k, checkpointInterval, bundle == null ? "" : " --bundle " + bundle,
+                exactlyOnce ? " --exactly-once" : "",
                 jobOptionOverrides.entrySet().stream().map(e -> " --job-option " + e.getKey() + "=" + e.getValue())
                         .collect(Collectors.joining()));
         BeirDataset beir = BeirDataset.load(dataset);

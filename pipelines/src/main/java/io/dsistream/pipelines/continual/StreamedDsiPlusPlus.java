@@ -47,11 +47,11 @@ import java.util.function.Consumer;
  * {@link DsiPlusPlusProtocol} makes them; per strategy a fresh job (real broker, MiniCluster, RocksDB) serves the
  * initial model as version 1 of a fresh registry, indexes the initial part (the trainer's warm-up: it only fills
  * the replay buffer) and sends the initial part's train queries to {@code feedback} (the history that replay keeps
- * training on with the old documents it replays), then takes each increment: its train queries go to the {@code feedback} topic, its documents
- * to {@code documents}; the increment's documents trigger one trainer round ({@code dsi.train.trigger.documents} =
- * the increment size), whose model the gate publishes or not; once the job serves the round's outcome, the test
- * queries of the initial part and of every increment so far are sent through the {@code queries} topic and their
- * answers scored. Strategy {@code none} runs the job without the trainer (new documents only get quantizer IDs).
+ * training on with the old documents it replays), then takes each increment: its train queries go to the
+ * {@code feedback} topic, its documents to {@code documents}; the increment's documents trigger one trainer round
+ * ({@code dsi.train.trigger.documents} = the increment size), whose model the gate publishes or not; once the job
+ * serves the round's outcome, the test queries of the initial part and of every increment so far are sent through
+ * the {@code queries} topic and their answers scored. Strategy {@code none} runs the job without the trainer (new documents only get quantizer IDs).
  * The whole-corpus reference is trained offline and measured the job's way ({@link PlannedLeafRetriever}).
  */
 public final class StreamedDsiPlusPlus {
