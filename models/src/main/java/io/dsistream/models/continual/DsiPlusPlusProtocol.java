@@ -9,6 +9,7 @@ import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.models.eval.BeirQuery;
 import io.dsistream.models.eval.CorpusVectors;
+import io.dsistream.models.eval.DenseRetriever;
 import io.dsistream.models.eval.Ranking;
 import io.dsistream.models.eval.RetrievalMetrics;
 import io.dsistream.models.eval.ProgressReporter;
@@ -184,6 +185,7 @@ public final class DsiPlusPlusProtocol {
         report.put("split", sizes);
         log.println("DSI++ split: " + sizes);
         Map<String, BeirQuery> queries = dataset.queries();
+        report.put("corpus_growth", corpusGrowth(split, vectors, vectorRow, queries));
         List<Map<String, Object>> steps = new ArrayList<>();
         report.put("steps", steps);
 
@@ -338,6 +340,47 @@ public final class DsiPlusPlusProtocol {
             row.put(prefix + "ndcg@10", ndcg);
             row.put(prefix + "queries", texts.size());
         }
+    }
+
+    /**
+     * What the growing corpus alone costs, with no model that could forget: exhaustive dense retrieval (the base
+     * encoder, every document scored) of the initial part's test queries, over the initial part and then over the
+     * whole corpus. {@code drop.recall@10} is read beside {@code forgetting.recall@10.<strategy>}: more documents
+     * competing for the same top 10 lower the figure of any retriever whose ranking does not learn.
+     */
+    public Map<String, Object> corpusGrowth(Split split, CorpusVectors vectors, Map<String, Integer> vectorRow,
+                                            Map<String, BeirQuery> queries) {
+        Map<String, Map<String, Integer>> group = Split.of(split.testByPart(), 0);
+        List<String> ids = new ArrayList<>(group.keySet());
+        List<String> texts = ids.stream().map(id -> queries.get(id).text()).toList();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("retriever", "exhaustive dense, " + settings.encoder().cliName());
+        out.put("queries", ids.size());
+        try (TextEncoder encoder = TextEncoder.load(settings.encoder(), EncoderOptions.builder()
+                .optMaxLength(EncoderOptions.DEFAULT_MAX_LENGTH).build())) {
+            for (String corpus : List.of("initial_part", "whole_corpus")) {
+                List<String> docIds = (corpus.equals("initial_part") ? split.part(0) : split.documents()).stream()
+                        .map(BeirDocument::id).toList();
+                List<Ranking> rankings = new DenseRetriever(encoder, subset(vectors, vectorRow, docIds))
+                        .searchAll(texts, 10);
+                double recall = 0;
+                double ndcg = 0;
+                for (int q = 0; q < ids.size(); q++) {
+                    List<ScoredDoc> ordered = RetrievalMetrics.trecEvalOrder(rankings.get(q).docs());
+                    recall += RetrievalMetrics.recallAt(ordered, group.get(ids.get(q)), 10);
+                    ndcg += RetrievalMetrics.ndcgAt(ordered, group.get(ids.get(q)), 10);
+                }
+                out.put(corpus + ".documents", docIds.size());
+                out.put(corpus + ".recall@10", ids.isEmpty() ? 0.0 : recall / ids.size());
+                out.put(corpus + ".ndcg@10", ids.isEmpty() ? 0.0 : ndcg / ids.size());
+            }
+        }
+        for (String metric : List.of("recall@10", "ndcg@10")) {
+            out.put("drop." + metric, (double) out.get("initial_part." + metric)
+                    - (double) out.get("whole_corpus." + metric));
+        }
+        log.println("corpus growth alone (exhaustive dense on the initial part's queries): " + out);
+        return out;
     }
 
     /** Trains an ASI++ model on parts 0..{@code upTo} with their train queries (encoder frozen). */

@@ -193,6 +193,10 @@ final class BenchContinualCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-45s %.4f%n", entry.getKey(), (Double) entry.getValue());
             }
         }
+        if (report.get("corpus_growth") instanceof Map<?, ?> growth) {
+            System.out.printf(Locale.ROOT, "%-45s %.4f%n", "corpus_growth.drop.recall@10 (exhaustive dense)",
+                    (Double) growth.get("drop.recall@10"));
+        }
         return 0;
     }
 

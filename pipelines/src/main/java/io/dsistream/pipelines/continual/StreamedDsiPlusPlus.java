@@ -100,6 +100,7 @@ public final class StreamedDsiPlusPlus {
         List<Map<String, Object>> steps = new ArrayList<>();
         report.put("steps", steps);
         Map<String, BeirQuery> queries = dataset.queries();
+        report.put("corpus_growth", protocol.corpusGrowth(split, vectors, vectorRow, queries));
         try (NDManager manager = NDManager.newBaseManager()) {
             long initialStarted = System.nanoTime();
             try (IdModel initial = protocol.train(dataset, split, 0, vectors, vectorRow, manager,
