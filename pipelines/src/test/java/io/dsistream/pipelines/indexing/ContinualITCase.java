@@ -42,6 +42,7 @@ import static io.dsistream.pipelines.indexing.JobTestSupport.send;
 import static io.dsistream.pipelines.indexing.JobTestSupport.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,11 +54,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it on model-updates; the job swaps to it under a steady query load: later documents and answers carry v2, every
  * query is answered exactly once; a malformed feedback record is dead-lettered. The gate's margin is wide here (the
  * gate's decision is tested in {@code ContinualTrainerTest}); this test is about the trainer inside the job.
+ *
+ * <p>A second job, on its own topics and registry, runs the trainer with index generations: a round that moves the
+ * quantizer past the drift threshold is served through a new generation; once queries read it, the trainer takes
+ * the documents' new IDs and trains the next version on them at once.
  */
 class ContinualITCase {
 
     private static final String MODEL = "cont";
     private static final String NAME = "ct";
+    private static final String GENERATIONS_MODEL = "contgen";
+    private static final String GENERATIONS_NAME = "cg";
 
     @TempDir
     static Path workDir;
@@ -72,6 +79,8 @@ class ContinualITCase {
         corpus = JobTestSupport.scifactCorpus(140);
         registry = workDir.resolve("registry");
         BundleBootstrap.ensure(registry, MODEL, EncoderSpec.MINILM, 128, corpus.subList(0, 64), corpus.size());
+        BundleBootstrap.ensure(registry, GENERATIONS_MODEL, EncoderSpec.MINILM, 128, corpus.subList(0, 64),
+                corpus.size());
     }
 
     @AfterAll
@@ -83,86 +92,27 @@ class ContinualITCase {
 
     @Test
     void theTrainerPublishesAVersionTheJobSwapsToWhileCheckpointsKeepCompleting() throws Exception {
-        String updatesTopic = NAME + "-model-updates";
-        broker.createTopics(2, NAME + "-documents", NAME + "-assignments", NAME + "-dead-letters", NAME + "-health",
-                NAME + "-queries", NAME + "-answers", updatesTopic, NAME + "-feedback");
-        Configuration conf = IndexingEnvironment.configuration(workDir.resolve("state"), Duration.ofSeconds(1));
         int port = freePort();
-        conf.setString("rest.port", Integer.toString(port));
-        conf.setString("rest.bind-address", "localhost");
-        conf.setString("metrics.fetcher.update-interval", "500");
-        conf.setString("taskmanager.numberOfTaskSlots", "3"); // 2 for the job, 1 for the trainer's group
-        conf.set(IndexingJobOptions.REGISTRY, registry.toString());
-        conf.set(IndexingJobOptions.MODEL_NAME, MODEL);
-        conf.set(IndexingJobOptions.ENCODE_BATCH_SIZE, 16);
-        conf.set(IndexingJobOptions.ENCODE_TIMEOUT, Duration.ofMinutes(5));
-        conf.set(IndexingJobOptions.QUERY_TIMEOUT, Duration.ofMinutes(5));
-        conf.set(IndexingJobOptions.GATHER_TIMEOUT, Duration.ofMinutes(1));
-        conf.set(TrainerJobOptions.ENABLED, true);
-        conf.set(TrainerJobOptions.EVERY_DOCUMENTS, 80L);
-        conf.set(TrainerJobOptions.EVERY, Duration.ZERO);
-        conf.set(TrainerJobOptions.ON_BALANCE_ALERT, false);
+        Configuration conf = configuration(NAME, port);
         conf.set(TrainerJobOptions.EPOCHS, 3);
-        conf.set(TrainerJobOptions.BATCH_SIZE, 16);
-        conf.set(TrainerJobOptions.GATE_MARGIN, 1.0);
-        conf.set(TrainerJobOptions.MIN_GATE_QUERIES, 20);
-        conf.set(TrainerJobOptions.TICK, Duration.ofMillis(200));
+        IndexingJob job = job(NAME, MODEL, conf, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         String servers = broker.bootstrapServers();
-        IndexingSettings settings = IndexingSettings.from(conf);
-        IndexingJob job = new IndexingJob(new IndexingJob.Connectors(
-                KafkaConnectors.documentsSource(servers, NAME + "-documents", NAME + "-indexer", false),
-                KafkaConnectors.queriesSource(servers, NAME + "-queries", NAME + "-queries", false),
-                KafkaConnectors.queriesSource(servers, updatesTopic, NAME + "-updates", false),
-                KafkaConnectors.assignmentsSink(servers, NAME + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.answersSink(servers, NAME + "-answers", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.deadLettersSink(servers, NAME + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.healthSink(servers, NAME + "-health")),
-                settings, new RegistryBundleSource(registry, MODEL))
-                .withTrainer(TrainerJobOptions.from(conf, settings).orElseThrow(),
-                        KafkaConnectors.feedbackSource(servers, NAME + "-feedback", NAME + "-feedback"),
-                        KafkaConnectors.modelUpdatesSink(servers, updatesTopic, DeliveryGuarantee.EXACTLY_ONCE, NAME));
         JobClient client = job.executeAsync(env);
         String jobId = client.getJobID().toString();
         FlinkRestClient rest = new FlinkRestClient("http://localhost:" + port);
-        Map<String, AssignmentRecord> assignments = new ConcurrentHashMap<>();
-        Map<String, List<EnrichedQueryRecord>> answers = new ConcurrentHashMap<>();
-        List<DeadLetterRecord> deadLetters = new CopyOnWriteArrayList<>();
+        Outputs outputs = new Outputs();
+        Map<String, AssignmentRecord> assignments = outputs.assignments();
+        Map<String, List<EnrichedQueryRecord>> answers = outputs.answers();
+        List<DeadLetterRecord> deadLetters = outputs.deadLetters();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean stopReading = new AtomicBoolean();
         List<String> sentQueries = Collections.synchronizedList(new ArrayList<>());
-        Thread readers = new Thread(() -> {
-            try (AssignmentsReader a = new AssignmentsReader(servers, NAME + "-assignments");
-                 AssignmentsReader q = new AssignmentsReader(servers, NAME + "-answers");
-                 AssignmentsReader d = new AssignmentsReader(servers, NAME + "-dead-letters")) {
-                while (!stopReading.get()) {
-                    a.poll(Duration.ofMillis(100), r -> {
-                        AssignmentRecord record = read(r.value(), AssignmentRecord.class);
-                        assignments.put(record.docId, record);
-                    });
-                    q.poll(Duration.ofMillis(100), r -> {
-                        EnrichedQueryRecord answer = read(r.value(), EnrichedQueryRecord.class);
-                        answers.computeIfAbsent(answer.queryId, id -> new CopyOnWriteArrayList<>()).add(answer);
-                    });
-                    d.poll(Duration.ofMillis(50), r -> deadLetters.add(read(r.value(), DeadLetterRecord.class)));
-                }
-            }
-        }, "continual-readers");
-        readers.start();
+        Thread readers = startReaders(NAME, outputs, stopReading);
         try (DocumentsProducer documents = new DocumentsProducer(servers, NAME + "-documents");
              DocumentsProducer queries = new DocumentsProducer(servers, NAME + "-queries");
              DocumentsProducer feedback = new DocumentsProducer(servers, NAME + "-feedback")) {
-            Thread load = new Thread(() -> {
-                for (int n = 0; !stop.get(); n++) {
-                    String id = "q" + n;
-                    queries.sendRaw(id, WireJson.toBytes(new QueryRecord(id, corpus.get(n % 80).title(), 5, null,
-                            false)));
-                    queries.flush();
-                    sentQueries.add(id);
-                    sleep(500);
-                }
-            }, "continual-queries");
-            load.start();
+            Thread load = startQueryLoad(queries, sentQueries, stop);
 
             // feedback first (titles as queries for their documents) and one malformed record; then 80 documents
             for (BeirDocument d : corpus.subList(0, 80)) {
@@ -219,9 +169,191 @@ class ContinualITCase {
                 answers.size());
     }
 
+    @Test
+    void aRoundThatMovesTheIdsIsServedThroughANewGenerationAndTheNextRoundTrainsOnItsIds() throws Exception {
+        int port = freePort();
+        Configuration conf = configuration(GENERATIONS_NAME, port);
+        conf.set(TrainerJobOptions.EPOCHS, 2);
+        conf.set(TrainerJobOptions.ADAPTER, "none");
+        conf.set(TrainerJobOptions.QUANTIZER_LEARNING_RATE, 0.05f); // moves the IDs on purpose
+        conf.set(TrainerJobOptions.GENERATION_DRIFT, 0.05);
+        conf.set(IndexingJobOptions.GENERATION_DROP_DELAY, Duration.ofSeconds(4));
+        IndexingJob job = job(GENERATIONS_NAME, GENERATIONS_MODEL, conf, true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        String servers = broker.bootstrapServers();
+        JobClient client = job.executeAsync(env);
+        String jobId = client.getJobID().toString();
+        FlinkRestClient rest = new FlinkRestClient("http://localhost:" + port);
+        Outputs outputs = new Outputs();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean stopReading = new AtomicBoolean();
+        List<String> sentQueries = Collections.synchronizedList(new ArrayList<>());
+        Thread readers = startReaders(GENERATIONS_NAME, outputs, stopReading);
+        String v3 = GENERATIONS_MODEL + "/v3";
+        String firstRoundDrift;
+        try (DocumentsProducer documents = new DocumentsProducer(servers, GENERATIONS_NAME + "-documents");
+             DocumentsProducer queries = new DocumentsProducer(servers, GENERATIONS_NAME + "-queries");
+             DocumentsProducer feedback = new DocumentsProducer(servers, GENERATIONS_NAME + "-feedback")) {
+            Thread load = startQueryLoad(queries, sentQueries, stop);
+            for (BeirDocument d : corpus.subList(0, 80)) {
+                feedback.sendRaw(d.id(), WireJson.toBytes(new FeedbackRecord(d.title(), d.id(), 1f, null)));
+            }
+            feedback.flush();
+            send(documents, corpus.subList(0, 80));
+            awaitUntil(() -> outputs.assignments().size() >= 80, "v1 assignments");
+
+            // round 1 publishes v2 with its drift past the threshold: a build, then the switch
+            awaitUntil(() -> "1".equals(metric(rest, jobId, "generation coordinator", "generationsReady")),
+                    () -> "generation 1 ready: " + trainerMetrics(rest, jobId));
+            firstRoundDrift = metric(rest, jobId, "idDrift");
+            awaitUntil(() -> "1".equals(metric(rest, jobId, "trainerIdGeneration")),
+                    () -> "the trainer holding generation 1's IDs: " + trainerMetrics(rest, jobId));
+            // no document arrived since round 1, so only the switch can start round 2
+            awaitUntil(() -> number(metric(rest, jobId, "roundsStarted")) >= 2,
+                    () -> "the round on generation 1's IDs: " + trainerMetrics(rest, jobId));
+            send(documents, corpus.subList(80, 100));
+
+            awaitUntil(() -> outputs.answers().values().stream().anyMatch(l -> l.get(0).modelVersion.equals(v3)),
+                    () -> "an answer from v3, trained on generation 1's IDs: " + trainerMetrics(rest, jobId));
+            BundleManifest manifest = ModelRegistry.readManifest(new ModelRegistry(registry)
+                    .bundleDirectory(GENERATIONS_MODEL, 3));
+            assertEquals(2, manifest.parentVersion());
+            assertEquals("0", metric(rest, jobId, "roundsStale"), "round 2 started after the switch, on its IDs");
+            awaitUntil(() -> outputs.assignments().keySet().containsAll(corpus.subList(80, 100).stream()
+                    .map(BeirDocument::id).toList()), "assignments of the documents sent after the switch");
+            for (BeirDocument d : corpus.subList(80, 100)) {
+                assertNotEquals(GENERATIONS_MODEL + "/v1", outputs.assignments().get(d.id()).modelVersion, d.id());
+            }
+            stop.set(true);
+            load.join();
+            awaitUntil(() -> outputs.answers().keySet().containsAll(sentQueries), () -> "every query answered: "
+                    + outputs.answers().size() + " of " + sentQueries.size());
+            Thread.sleep(2000); // a duplicate would show
+        } finally {
+            stop.set(true);
+            stopReading.set(true);
+            readers.join(10_000);
+            client.cancel().get();
+        }
+        assertEquals(sentQueries.size(), outputs.answers().size());
+        for (Map.Entry<String, List<EnrichedQueryRecord>> e : outputs.answers().entrySet()) {
+            assertEquals(1, e.getValue().size(), "query " + e.getKey() + " answered once");
+            assertFalse(e.getValue().get(0).partial, "query " + e.getKey() + " partial");
+        }
+        System.out.printf("continual generations: %d queries answered exactly once across a generation switch (the "
+                + "first round's drift %s) and the round on its IDs (%s)%n", outputs.answers().size(), firstRoundDrift,
+                trainerMetrics(rest, jobId));
+    }
+
+    /** What a job wrote: the latest assignment per document, every answer per query, the dead letters. */
+    private record Outputs(Map<String, AssignmentRecord> assignments, Map<String, List<EnrichedQueryRecord>> answers,
+                           List<DeadLetterRecord> deadLetters) {
+
+        Outputs() {
+            this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>());
+        }
+    }
+
+    /** Reads the job's assignments, answers and dead letters into {@code outputs} until {@code stop}. */
+    private static Thread startReaders(String name, Outputs outputs, AtomicBoolean stop) {
+        String servers = broker.bootstrapServers();
+        Thread readers = new Thread(() -> {
+            try (AssignmentsReader a = new AssignmentsReader(servers, name + "-assignments");
+                 AssignmentsReader q = new AssignmentsReader(servers, name + "-answers");
+                 AssignmentsReader d = new AssignmentsReader(servers, name + "-dead-letters")) {
+                while (!stop.get()) {
+                    a.poll(Duration.ofMillis(100), r -> {
+                        AssignmentRecord record = read(r.value(), AssignmentRecord.class);
+                        outputs.assignments().put(record.docId, record);
+                    });
+                    q.poll(Duration.ofMillis(100), r -> {
+                        EnrichedQueryRecord answer = read(r.value(), EnrichedQueryRecord.class);
+                        outputs.answers().computeIfAbsent(answer.queryId, id -> new CopyOnWriteArrayList<>())
+                                .add(answer);
+                    });
+                    d.poll(Duration.ofMillis(50), r -> outputs.deadLetters().add(read(r.value(),
+                            DeadLetterRecord.class)));
+                }
+            }
+        }, name + "-readers");
+        readers.start();
+        return readers;
+    }
+
+    /** Two queries a second (the first 80 documents' titles) until {@code stop}; their ids go to {@code sent}. */
+    private static Thread startQueryLoad(DocumentsProducer queries, List<String> sent, AtomicBoolean stop) {
+        Thread load = new Thread(() -> {
+            for (int n = 0; !stop.get(); n++) {
+                String id = "q" + n;
+                queries.sendRaw(id, WireJson.toBytes(new QueryRecord(id, corpus.get(n % 80).title(), 5, null,
+                        false)));
+                queries.flush();
+                sent.add(id);
+                sleep(500);
+            }
+        }, "continual-queries");
+        load.start();
+        return load;
+    }
+
+    private static long number(String metric) {
+        return metric == null ? -1 : (long) Double.parseDouble(metric);
+    }
+
+    /** The trainer's job settings both tests share; state under {@code <name>-state}, the Web UI on {@code port}. */
+    private static Configuration configuration(String name, int port) {
+        Configuration conf = IndexingEnvironment.configuration(workDir.resolve(name + "-state"), Duration.ofSeconds(1));
+        conf.setString("rest.port", Integer.toString(port));
+        conf.setString("rest.bind-address", "localhost");
+        conf.setString("metrics.fetcher.update-interval", "500");
+        conf.setString("taskmanager.numberOfTaskSlots", "3"); // 2 for the job, 1 for the trainer's group
+        conf.set(IndexingJobOptions.REGISTRY, registry.toString());
+        conf.set(IndexingJobOptions.ENCODE_BATCH_SIZE, 16);
+        conf.set(IndexingJobOptions.ENCODE_TIMEOUT, Duration.ofMinutes(5));
+        conf.set(IndexingJobOptions.QUERY_TIMEOUT, Duration.ofMinutes(5));
+        conf.set(IndexingJobOptions.GATHER_TIMEOUT, Duration.ofMinutes(1));
+        conf.set(TrainerJobOptions.ENABLED, true);
+        conf.set(TrainerJobOptions.EVERY_DOCUMENTS, 80L);
+        conf.set(TrainerJobOptions.EVERY, Duration.ZERO);
+        conf.set(TrainerJobOptions.ON_BALANCE_ALERT, false);
+        conf.set(TrainerJobOptions.BATCH_SIZE, 16);
+        conf.set(TrainerJobOptions.GATE_MARGIN, 1.0);
+        conf.set(TrainerJobOptions.MIN_GATE_QUERIES, 20);
+        conf.set(TrainerJobOptions.TICK, Duration.ofMillis(200));
+        return conf;
+    }
+
+    /** The job on topics {@code <name>-*} serving {@code model}, with the trainer and, if asked, generations. */
+    private static IndexingJob job(String name, String model, Configuration conf, boolean generations) {
+        conf.set(IndexingJobOptions.MODEL_NAME, model);
+        broker.createTopics(2, name + "-documents", name + "-assignments", name + "-dead-letters", name + "-health",
+                name + "-queries", name + "-answers", name + "-model-updates", name + "-feedback");
+        String servers = broker.bootstrapServers();
+        IndexingSettings settings = IndexingSettings.from(conf);
+        IndexingJob job = new IndexingJob(new IndexingJob.Connectors(
+                KafkaConnectors.documentsSource(servers, name + "-documents", name + "-indexer", false),
+                KafkaConnectors.queriesSource(servers, name + "-queries", name + "-queries", false),
+                KafkaConnectors.queriesSource(servers, name + "-model-updates", name + "-updates", false),
+                KafkaConnectors.assignmentsSink(servers, name + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, name),
+                KafkaConnectors.answersSink(servers, name + "-answers", DeliveryGuarantee.EXACTLY_ONCE, name),
+                KafkaConnectors.deadLettersSink(servers, name + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, name),
+                KafkaConnectors.healthSink(servers, name + "-health")),
+                settings, new RegistryBundleSource(registry, model))
+                .withTrainer(TrainerJobOptions.from(conf, settings).orElseThrow(),
+                        KafkaConnectors.feedbackSource(servers, name + "-feedback", name + "-feedback"),
+                        KafkaConnectors.modelUpdatesSink(servers, name + "-model-updates",
+                                DeliveryGuarantee.EXACTLY_ONCE, name));
+        return generations ? job.withGenerations(KafkaConnectors.generationsSink(servers, name + "-model-updates",
+                DeliveryGuarantee.EXACTLY_ONCE, name)) : job;
+    }
+
     private static String metric(FlinkRestClient rest, String jobId, String name) {
+        return metric(rest, jobId, "trainer", name);
+    }
+
+    private static String metric(FlinkRestClient rest, String jobId, String operator, String name) {
         try {
-            return rest.operatorMetric(jobId, "trainer", name);
+            return rest.operatorMetric(jobId, operator, name);
         } catch (IOException e) {
             return null; // not reported yet
         }
@@ -229,8 +361,9 @@ class ContinualITCase {
 
     private static String trainerMetrics(FlinkRestClient rest, String jobId) {
         StringBuilder out = new StringBuilder();
-        for (String name : List.of("roundRunning", "roundsStarted", "roundsFailed", "pendingDocuments",
-                "replayDocuments", "feedbackPairs", "trainerServingVersion")) {
+        for (String name : List.of("roundRunning", "roundsStarted", "roundsPublished", "roundsFailed", "roundsStale",
+                "idDrift", "generationsRequested", "trainerIdGeneration", "pendingDocuments", "replayDocuments",
+                "feedbackPairs", "trainerServingVersion")) {
             out.append(name).append('=').append(metric(rest, jobId, name)).append(' ');
         }
         return out.toString();
