@@ -324,20 +324,10 @@ public final class DsiPlusPlusProtocol {
             String prefix = part == 0 ? "initial." : "increment." + part + ".";
             List<String> ids = new ArrayList<>(group.keySet());
             List<String> texts = ids.stream().map(id -> queries.get(id).text()).toList();
-            double recall = 0;
-            double ndcg = 0;
-            if (!texts.isEmpty()) {
-                List<Ranking> rankings = retriever.searchAll(texts, 100);
-                for (int q = 0; q < ids.size(); q++) {
-                    List<ScoredDoc> ordered = RetrievalMetrics.trecEvalOrder(rankings.get(q).docs());
-                    recall += RetrievalMetrics.recallAt(ordered, group.get(ids.get(q)), 10);
-                    ndcg += RetrievalMetrics.ndcgAt(ordered, group.get(ids.get(q)), 10);
-                }
-                recall /= texts.size();
-                ndcg /= texts.size();
-            }
-            row.put(prefix + "recall@10", recall);
-            row.put(prefix + "ndcg@10", ndcg);
+            double[] scores = meanRecallAndNdcgAt10(ids, texts.isEmpty() ? List.of()
+                    : retriever.searchAll(texts, 100), group);
+            row.put(prefix + "recall@10", scores[0]);
+            row.put(prefix + "ndcg@10", scores[1]);
             row.put(prefix + "queries", texts.size());
         }
     }
@@ -361,18 +351,11 @@ public final class DsiPlusPlusProtocol {
             for (String corpus : List.of("initial_part", "whole_corpus")) {
                 List<String> docIds = (corpus.equals("initial_part") ? split.part(0) : split.documents()).stream()
                         .map(BeirDocument::id).toList();
-                List<Ranking> rankings = new DenseRetriever(encoder, subset(vectors, vectorRow, docIds))
-                        .searchAll(texts, 10);
-                double recall = 0;
-                double ndcg = 0;
-                for (int q = 0; q < ids.size(); q++) {
-                    List<ScoredDoc> ordered = RetrievalMetrics.trecEvalOrder(rankings.get(q).docs());
-                    recall += RetrievalMetrics.recallAt(ordered, group.get(ids.get(q)), 10);
-                    ndcg += RetrievalMetrics.ndcgAt(ordered, group.get(ids.get(q)), 10);
-                }
+                double[] scores = meanRecallAndNdcgAt10(ids, new DenseRetriever(encoder,
+                        subset(vectors, vectorRow, docIds)).searchAll(texts, 10), group);
                 out.put(corpus + ".documents", docIds.size());
-                out.put(corpus + ".recall@10", ids.isEmpty() ? 0.0 : recall / ids.size());
-                out.put(corpus + ".ndcg@10", ids.isEmpty() ? 0.0 : ndcg / ids.size());
+                out.put(corpus + ".recall@10", scores[0]);
+                out.put(corpus + ".ndcg@10", scores[1]);
             }
         }
         for (String metric : List.of("recall@10", "ndcg@10")) {
@@ -381,6 +364,19 @@ public final class DsiPlusPlusProtocol {
         }
         log.println("corpus growth alone (exhaustive dense on the initial part's queries): " + out);
         return out;
+    }
+
+    /** Mean Recall@10 and nDCG@10 of one ranking per query of {@code ids}; zeros for no query. */
+    private static double[] meanRecallAndNdcgAt10(List<String> ids, List<Ranking> rankings,
+                                                  Map<String, Map<String, Integer>> judgements) {
+        double recall = 0;
+        double ndcg = 0;
+        for (int q = 0; q < ids.size(); q++) {
+            List<ScoredDoc> ordered = RetrievalMetrics.trecEvalOrder(rankings.get(q).docs());
+            recall += RetrievalMetrics.recallAt(ordered, judgements.get(ids.get(q)), 10);
+            ndcg += RetrievalMetrics.ndcgAt(ordered, judgements.get(ids.get(q)), 10);
+        }
+        return ids.isEmpty() ? new double[2] : new double[] {recall / ids.size(), ndcg / ids.size()};
     }
 
     /** Trains an ASI++ model on parts 0..{@code upTo} with their train queries (encoder frozen). */

@@ -95,20 +95,15 @@ class ContinualITCase {
         int port = freePort();
         Configuration conf = configuration(NAME, port);
         conf.set(TrainerJobOptions.EPOCHS, 3);
-        IndexingJob job = job(NAME, MODEL, conf, false);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        RunningJob running = RunningJob.start(NAME, job(NAME, MODEL, conf, false), conf, port);
         String servers = broker.bootstrapServers();
-        JobClient client = job.executeAsync(env);
-        String jobId = client.getJobID().toString();
-        FlinkRestClient rest = new FlinkRestClient("http://localhost:" + port);
-        Outputs outputs = new Outputs();
-        Map<String, AssignmentRecord> assignments = outputs.assignments();
-        Map<String, List<EnrichedQueryRecord>> answers = outputs.answers();
-        List<DeadLetterRecord> deadLetters = outputs.deadLetters();
+        String jobId = running.jobId();
+        FlinkRestClient rest = running.rest();
+        Map<String, AssignmentRecord> assignments = running.outputs().assignments();
+        Map<String, List<EnrichedQueryRecord>> answers = running.outputs().answers();
+        List<DeadLetterRecord> deadLetters = running.outputs().deadLetters();
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicBoolean stopReading = new AtomicBoolean();
         List<String> sentQueries = Collections.synchronizedList(new ArrayList<>());
-        Thread readers = startReaders(NAME, outputs, stopReading);
         try (DocumentsProducer documents = new DocumentsProducer(servers, NAME + "-documents");
              DocumentsProducer queries = new DocumentsProducer(servers, NAME + "-queries");
              DocumentsProducer feedback = new DocumentsProducer(servers, NAME + "-feedback")) {
@@ -156,15 +151,9 @@ class ContinualITCase {
             Thread.sleep(2000); // a duplicate would show
         } finally {
             stop.set(true);
-            stopReading.set(true);
-            readers.join(10_000);
-            client.cancel().get();
+            running.stop();
         }
-        assertEquals(sentQueries.size(), answers.size());
-        for (Map.Entry<String, List<EnrichedQueryRecord>> e : answers.entrySet()) {
-            assertEquals(1, e.getValue().size(), "query " + e.getKey() + " answered once");
-            assertFalse(e.getValue().get(0).partial, "query " + e.getKey() + " partial");
-        }
+        running.assertEveryQueryAnsweredOnce(sentQueries);
         System.out.printf("continual: %d queries answered exactly once across the trainer's swap to v2%n",
                 answers.size());
     }
@@ -178,17 +167,14 @@ class ContinualITCase {
         conf.set(TrainerJobOptions.QUANTIZER_LEARNING_RATE, 0.05f); // moves the IDs on purpose
         conf.set(TrainerJobOptions.GENERATION_DRIFT, 0.05);
         conf.set(IndexingJobOptions.GENERATION_DROP_DELAY, Duration.ofSeconds(4));
-        IndexingJob job = job(GENERATIONS_NAME, GENERATIONS_MODEL, conf, true);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        RunningJob running = RunningJob.start(GENERATIONS_NAME, job(GENERATIONS_NAME, GENERATIONS_MODEL, conf, true),
+                conf, port);
         String servers = broker.bootstrapServers();
-        JobClient client = job.executeAsync(env);
-        String jobId = client.getJobID().toString();
-        FlinkRestClient rest = new FlinkRestClient("http://localhost:" + port);
-        Outputs outputs = new Outputs();
+        String jobId = running.jobId();
+        FlinkRestClient rest = running.rest();
+        Outputs outputs = running.outputs();
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicBoolean stopReading = new AtomicBoolean();
         List<String> sentQueries = Collections.synchronizedList(new ArrayList<>());
-        Thread readers = startReaders(GENERATIONS_NAME, outputs, stopReading);
         String v3 = GENERATIONS_MODEL + "/v3";
         String firstRoundDrift;
         try (DocumentsProducer documents = new DocumentsProducer(servers, GENERATIONS_NAME + "-documents");
@@ -231,15 +217,9 @@ class ContinualITCase {
             Thread.sleep(2000); // a duplicate would show
         } finally {
             stop.set(true);
-            stopReading.set(true);
-            readers.join(10_000);
-            client.cancel().get();
+            running.stop();
         }
-        assertEquals(sentQueries.size(), outputs.answers().size());
-        for (Map.Entry<String, List<EnrichedQueryRecord>> e : outputs.answers().entrySet()) {
-            assertEquals(1, e.getValue().size(), "query " + e.getKey() + " answered once");
-            assertFalse(e.getValue().get(0).partial, "query " + e.getKey() + " partial");
-        }
+        running.assertEveryQueryAnsweredOnce(sentQueries);
         System.out.printf("continual generations: %d queries answered exactly once across a generation switch (the "
                 + "first round's drift %s) and the round on its IDs (%s)%n", outputs.answers().size(), firstRoundDrift,
                 trainerMetrics(rest, jobId));
@@ -251,6 +231,35 @@ class ContinualITCase {
 
         Outputs() {
             this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>());
+        }
+    }
+
+    /** A job started on a MiniCluster at parallelism 2, with readers filling {@code outputs} until {@link #stop}. */
+    private record RunningJob(JobClient client, String jobId, FlinkRestClient rest, Outputs outputs,
+                              AtomicBoolean stopReading, Thread readers) {
+
+        static RunningJob start(String name, IndexingJob job, Configuration conf, int port) throws Exception {
+            JobClient client = job.executeAsync(StreamExecutionEnvironment.createLocalEnvironment(2, conf));
+            Outputs outputs = new Outputs();
+            AtomicBoolean stopReading = new AtomicBoolean();
+            return new RunningJob(client, client.getJobID().toString(),
+                    new FlinkRestClient("http://localhost:" + port), outputs, stopReading,
+                    startReaders(name, outputs, stopReading));
+        }
+
+        void stop() throws Exception {
+            stopReading.set(true);
+            readers.join(10_000);
+            client.cancel().get();
+        }
+
+        /** Every query sent has exactly one answer, and none is partial. */
+        void assertEveryQueryAnsweredOnce(List<String> sent) {
+            assertEquals(sent.size(), outputs.answers().size());
+            for (Map.Entry<String, List<EnrichedQueryRecord>> e : outputs.answers().entrySet()) {
+                assertEquals(1, e.getValue().size(), "query " + e.getKey() + " answered once");
+                assertFalse(e.getValue().get(0).partial, "query " + e.getKey() + " partial");
+            }
         }
     }
 
@@ -330,15 +339,8 @@ class ContinualITCase {
                 name + "-queries", name + "-answers", name + "-model-updates", name + "-feedback");
         String servers = broker.bootstrapServers();
         IndexingSettings settings = IndexingSettings.from(conf);
-        IndexingJob job = new IndexingJob(new IndexingJob.Connectors(
-                KafkaConnectors.documentsSource(servers, name + "-documents", name + "-indexer", false),
-                KafkaConnectors.queriesSource(servers, name + "-queries", name + "-queries", false),
-                KafkaConnectors.queriesSource(servers, name + "-model-updates", name + "-updates", false),
-                KafkaConnectors.assignmentsSink(servers, name + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, name),
-                KafkaConnectors.answersSink(servers, name + "-answers", DeliveryGuarantee.EXACTLY_ONCE, name),
-                KafkaConnectors.deadLettersSink(servers, name + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, name),
-                KafkaConnectors.healthSink(servers, name + "-health")),
-                settings, new RegistryBundleSource(registry, model))
+        IndexingJob job = new IndexingJob(JobTestSupport.connectors(servers, name), settings,
+                new RegistryBundleSource(registry, model))
                 .withTrainer(TrainerJobOptions.from(conf, settings).orElseThrow(),
                         KafkaConnectors.feedbackSource(servers, name + "-feedback", name + "-feedback"),
                         KafkaConnectors.modelUpdatesSink(servers, name + "-model-updates",

@@ -22,7 +22,6 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -95,15 +94,7 @@ class IndexingJobITCase {
     }
 
     private static IndexingJob job(String name, Configuration conf) {
-        String servers = broker.bootstrapServers();
-        return new IndexingJob(new IndexingJob.Connectors(
-                KafkaConnectors.documentsSource(servers, name + "-documents", name + "-indexer", false),
-                KafkaConnectors.queriesSource(servers, name + "-queries", name + "-queries", false),
-                KafkaConnectors.queriesSource(servers, name + "-model-updates", name + "-updates", false),
-                KafkaConnectors.assignmentsSink(servers, name + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, name),
-                KafkaConnectors.answersSink(servers, name + "-answers", DeliveryGuarantee.EXACTLY_ONCE, name),
-                KafkaConnectors.deadLettersSink(servers, name + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, name),
-                KafkaConnectors.healthSink(servers, name + "-health")),
+        return new IndexingJob(JobTestSupport.connectors(broker.bootstrapServers(), name),
                 IndexingSettings.from(conf), new RegistryBundleSource(workDir.resolve("registry"), MODEL));
     }
 

@@ -4,6 +4,7 @@ import io.dsistream.models.eval.BeirDataset;
 import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.schemas.DocumentRecord;
 import io.dsistream.schemas.WireJson;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,6 +29,18 @@ final class JobTestSupport {
     static List<BeirDocument> scifactCorpus(int documents) throws IOException {
         return BeirDataset.load(Path.of(System.getProperty("dsi.shared.dir"), "data", "scifact")).corpus()
                 .subList(0, documents);
+    }
+
+    /** The job's sources and exactly-once sinks on topics {@code <name>-documents}, {@code <name>-queries}, … */
+    static IndexingJob.Connectors connectors(String servers, String name) {
+        return new IndexingJob.Connectors(
+                KafkaConnectors.documentsSource(servers, name + "-documents", name + "-indexer", false),
+                KafkaConnectors.queriesSource(servers, name + "-queries", name + "-queries", false),
+                KafkaConnectors.queriesSource(servers, name + "-model-updates", name + "-updates", false),
+                KafkaConnectors.assignmentsSink(servers, name + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, name),
+                KafkaConnectors.answersSink(servers, name + "-answers", DeliveryGuarantee.EXACTLY_ONCE, name),
+                KafkaConnectors.deadLettersSink(servers, name + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, name),
+                KafkaConnectors.healthSink(servers, name + "-health"));
     }
 
     static <T> T read(byte[] value, Class<T> type) {
