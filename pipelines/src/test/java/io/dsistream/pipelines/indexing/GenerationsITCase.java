@@ -115,14 +115,7 @@ class GenerationsITCase {
         conf.set(IndexingJobOptions.GENERATION_DROP_DELAY, Duration.ofSeconds(4));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         String servers = broker.bootstrapServers();
-        IndexingJob job = new IndexingJob(new IndexingJob.Connectors(
-                KafkaConnectors.documentsSource(servers, NAME + "-documents", NAME + "-indexer", false),
-                KafkaConnectors.queriesSource(servers, NAME + "-queries", NAME + "-queries", false),
-                KafkaConnectors.queriesSource(servers, updatesTopic, NAME + "-updates", false),
-                KafkaConnectors.assignmentsSink(servers, NAME + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.answersSink(servers, NAME + "-answers", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.deadLettersSink(servers, NAME + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.healthSink(servers, NAME + "-health")),
+        IndexingJob job = new IndexingJob(JobTestSupport.connectors(servers, NAME),
                 IndexingSettings.from(conf), new RegistryBundleSource(registry, MODEL))
                 .withGenerations(KafkaConnectors.generationsSink(servers, updatesTopic, DeliveryGuarantee.EXACTLY_ONCE,
                         NAME));

@@ -16,7 +16,6 @@ import io.dsistream.schemas.WireJson;
 import io.dsistream.schemas.indexing.IndexRequest;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
@@ -115,14 +114,7 @@ class HotSwapITCase {
         conf.set(IndexingJobOptions.GATHER_TIMEOUT, Duration.ofMinutes(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         String servers = broker.bootstrapServers();
-        IndexingJob job = new IndexingJob(new IndexingJob.Connectors(
-                KafkaConnectors.documentsSource(servers, NAME + "-documents", NAME + "-indexer", false),
-                KafkaConnectors.queriesSource(servers, NAME + "-queries", NAME + "-queries", false),
-                KafkaConnectors.queriesSource(servers, NAME + "-model-updates", NAME + "-updates", false),
-                KafkaConnectors.assignmentsSink(servers, NAME + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.answersSink(servers, NAME + "-answers", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.deadLettersSink(servers, NAME + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.healthSink(servers, NAME + "-health")),
+        IndexingJob job = new IndexingJob(JobTestSupport.connectors(servers, NAME),
                 IndexingSettings.from(conf), new RegistryBundleSource(registry, MODEL))
                 .withBeforeIndex(new FailOnBoom());
         JobClient client = job.executeAsync(env);

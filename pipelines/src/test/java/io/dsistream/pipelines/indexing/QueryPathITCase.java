@@ -35,7 +35,6 @@ import io.dsistream.schemas.QueryResult;
 import io.dsistream.schemas.RejectReason;
 import io.dsistream.schemas.WireJson;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
@@ -166,14 +165,7 @@ class QueryPathITCase {
         reporter.addToConfiguration(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         String servers = broker.bootstrapServers();
-        IndexingJob job = new IndexingJob(new IndexingJob.Connectors(
-                KafkaConnectors.documentsSource(servers, NAME + "-documents", NAME + "-indexer", false),
-                KafkaConnectors.queriesSource(servers, NAME + "-queries", NAME + "-queries", false),
-                KafkaConnectors.queriesSource(servers, NAME + "-model-updates", NAME + "-updates", false),
-                KafkaConnectors.assignmentsSink(servers, NAME + "-assignments", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.answersSink(servers, NAME + "-answers", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.deadLettersSink(servers, NAME + "-dead-letters", DeliveryGuarantee.EXACTLY_ONCE, NAME),
-                KafkaConnectors.healthSink(servers, NAME + "-health")),
+        IndexingJob job = new IndexingJob(JobTestSupport.connectors(servers, NAME),
                 IndexingSettings.from(conf), new DirectoryBundleSource(bundle));
         JobClient client = job.executeAsync(env);
         long started = System.nanoTime();
