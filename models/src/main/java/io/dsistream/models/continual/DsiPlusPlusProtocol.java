@@ -367,7 +367,7 @@ public final class DsiPlusPlusProtocol {
     }
 
     /** Mean Recall@10 and nDCG@10 of one ranking per query of {@code ids}; zeros for no query. */
-    private static double[] meanRecallAndNdcgAt10(List<String> ids, List<Ranking> rankings,
+    public static double[] meanRecallAndNdcgAt10(List<String> ids, List<Ranking> rankings,
                                                   Map<String, Map<String, Integer>> judgements) {
         double recall = 0;
         double ndcg = 0;

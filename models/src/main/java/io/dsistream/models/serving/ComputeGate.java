@@ -147,17 +147,8 @@ public final class ComputeGate {
                 queryPasses++;
                 queriesRunning++;
             } else {
-                documentsWaiting++;
-                try {
-                    while (!documentMayStart()) {
-                        released.await();
-                    }
-                } finally {
-                    documentsWaiting--;
-                }
-                queriesAhead = 0;
+                awaitDocumentTurn();
                 documentPasses++;
-                documentsRunning++;
             }
             return new Pass(priority);
         } finally {
@@ -190,6 +181,20 @@ public final class ComputeGate {
         return queriesRunning + documentsRunning == 0 && (fairTurn || queriesWaiting == 0);
     }
 
+    /** With the lock held: waits as a document pass until {@link #documentMayStart()}, then runs as one. */
+    private void awaitDocumentTurn() throws InterruptedException {
+        documentsWaiting++;
+        try {
+            while (!documentMayStart()) {
+                released.await();
+            }
+        } finally {
+            documentsWaiting--;
+        }
+        queriesAhead = 0;
+        documentsRunning++;
+    }
+
     /** A held document pass waits, unheld, for the queries waiting now; holds the gate again on return. */
     private void stepAside() throws InterruptedException {
         lock.lock(); // not interruptibly: an interrupt must find the pass released (in await below), never held
@@ -198,18 +203,12 @@ public final class ComputeGate {
                 return;
             }
             documentsRunning--;
-            documentsWaiting++;
             released.signalAll();
             try {
-                while (!documentMayStart()) {
-                    released.await();
-                }
+                awaitDocumentTurn();
             } finally {
-                documentsWaiting--;
                 released.signalAll();
             }
-            queriesAhead = 0;
-            documentsRunning++;
             documentYields++;
         } finally {
             lock.unlock();

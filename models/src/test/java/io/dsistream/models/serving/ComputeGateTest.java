@@ -47,13 +47,7 @@ class ComputeGateTest {
             ComputeGate gate = new ComputeGate(Mode.EXCLUSIVE, 8);
             ComputeGate.Pass running = gate.enter(Priority.DOCUMENT);
             CountDownLatch entered = new CountDownLatch(1);
-            Thread query = new Thread(() -> {
-                try (ComputeGate.Pass pass = gate.enter(Priority.QUERY)) {
-                    entered.countDown();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread query = enteringThread(gate, Priority.QUERY, entered);
             query.start();
             awaitWaiting(gate, Priority.QUERY, 1);
             assertFalse(entered.await(100, TimeUnit.MILLISECONDS), "the query entered a held gate");
@@ -180,13 +174,7 @@ class ComputeGateTest {
             ComputeGate gate = new ComputeGate(Mode.OVERLAP, 8);
             ComputeGate.Pass query = gate.enter(Priority.QUERY);
             CountDownLatch entered = new CountDownLatch(1);
-            Thread document = new Thread(() -> {
-                try (ComputeGate.Pass pass = gate.enter(Priority.DOCUMENT)) {
-                    entered.countDown();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread document = enteringThread(gate, Priority.DOCUMENT, entered);
             document.start();
             awaitWaiting(gate, Priority.DOCUMENT, 1);
             assertFalse(entered.await(100, TimeUnit.MILLISECONDS), "a document pass started beside a query");
@@ -247,13 +235,7 @@ class ComputeGateTest {
                 query.join();
                 // the document holds the gate again: a new query waits for it
                 CountDownLatch entered = new CountDownLatch(1);
-                Thread late = new Thread(() -> {
-                    try (ComputeGate.Pass pass = gate.enter(Priority.QUERY)) {
-                        entered.countDown();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                Thread late = enteringThread(gate, Priority.QUERY, entered);
                 late.start();
                 awaitWaiting(gate, Priority.QUERY, 1);
                 assertFalse(entered.await(100, TimeUnit.MILLISECONDS),
@@ -352,6 +334,17 @@ class ComputeGateTest {
                 Thread.currentThread().interrupt();
             }
         }, name);
+    }
+
+    /** A thread that enters the gate at {@code priority}, counts {@code entered} down and leaves. */
+    private static Thread enteringThread(ComputeGate gate, Priority priority, CountDownLatch entered) {
+        return new Thread(() -> {
+            try (ComputeGate.Pass pass = gate.enter(priority)) {
+                entered.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private static void awaitWaiting(ComputeGate gate, Priority priority, int n) throws InterruptedException {

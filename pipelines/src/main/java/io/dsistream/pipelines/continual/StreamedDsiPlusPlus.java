@@ -13,8 +13,6 @@ import io.dsistream.models.eval.BeirDocument;
 import io.dsistream.models.eval.BeirQuery;
 import io.dsistream.models.eval.CorpusVectors;
 import io.dsistream.models.eval.Ranking;
-import io.dsistream.models.eval.RetrievalMetrics;
-import io.dsistream.models.eval.ScoredDoc;
 import io.dsistream.models.retrieval.IdModel;
 import io.dsistream.models.retrieval.PlannedLeafRetriever;
 import io.dsistream.models.retrieval.QueryPlanner;
@@ -51,7 +49,8 @@ import java.util.function.Consumer;
  * {@code feedback} topic, its documents to {@code documents}; the increment's documents trigger one trainer round
  * ({@code dsi.train.trigger.documents} = the increment size), whose model the gate publishes or not; once the job
  * serves the round's outcome, the test queries of the initial part and of every increment so far are sent through
- * the {@code queries} topic and their answers scored. Strategy {@code none} runs the job without the trainer (new documents only get quantizer IDs).
+ * the {@code queries} topic and their answers scored. Strategy {@code none} runs the job without the trainer (new
+ * documents only get quantizer IDs).
  * The whole-corpus reference is trained offline and measured the job's way ({@link PlannedLeafRetriever}).
  */
 public final class StreamedDsiPlusPlus {
@@ -346,16 +345,12 @@ public final class StreamedDsiPlusPlus {
     /** Mean Recall@10 and nDCG@10 of one part's test queries, under {@code initial.} or {@code increment.<k>.}. */
     private static void putScores(Map<String, Object> row, int part, Map<String, Map<String, Integer>> group,
                                   Map<String, Ranking> rankings) {
-        double recall = 0;
-        double ndcg = 0;
-        for (Map.Entry<String, Map<String, Integer>> query : group.entrySet()) {
-            List<ScoredDoc> ordered = RetrievalMetrics.trecEvalOrder(rankings.get(query.getKey()).docs());
-            recall += RetrievalMetrics.recallAt(ordered, query.getValue(), K);
-            ndcg += RetrievalMetrics.ndcgAt(ordered, query.getValue(), K);
-        }
+        List<String> ids = new ArrayList<>(group.keySet());
+        double[] scores = DsiPlusPlusProtocol.meanRecallAndNdcgAt10(ids, ids.stream().map(rankings::get).toList(),
+                group);
         String key = part == 0 ? "initial." : "increment." + part + ".";
-        row.put(key + "recall@10", group.isEmpty() ? 0.0 : recall / group.size());
-        row.put(key + "ndcg@10", group.isEmpty() ? 0.0 : ndcg / group.size());
+        row.put(key + "recall@10", scores[0]);
+        row.put(key + "ndcg@10", scores[1]);
         row.put(key + "queries", group.size());
     }
 
