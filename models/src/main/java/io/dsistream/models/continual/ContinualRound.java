@@ -32,6 +32,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -57,7 +58,10 @@ import java.util.function.Consumer;
  * {@code (queryText, docId)} of training documents, repeated. The loss per batch is ASI++'s
  * {@code L_c + L_CE + λ (L_di + L_bot + L_ib)} (eq. 1–9, λ constant) plus {@code stabilityWeight} times the
  * quantizer's cross-entropy to the stored IDs. L_bot and L_ib act on the query side's pooled vectors, which carry
- * gradients into the adapters; document vectors are the stored ones (documents are not re-encoded).
+ * gradients into the adapters; document vectors are the stored ones (documents are not re-encoded). With replay and
+ * a trainable query side, {@code distillationWeight} times the mean squared distance between each replayed pair's
+ * pooled vector and the one the query side gave it before the first step is added too: old documents' queries stay
+ * where their stored vectors expect them while the adapters learn the new documents.
  *
  * <p>Runs on the caller's thread; {@link #cancel()} from any thread stops it before its next step (the result then
  * carries no model); a progress listener hears of every step. One run per instance.
@@ -165,8 +169,14 @@ public final class ContinualRound {
             assignments.put(document.docId(), document.storedId());
         }
 
+        Set<String> replayedIds = new HashSet<>(training.keySet());
+        fresh.forEach(document -> replayedIds.remove(document.docId()));
         List<RoundPair> pairs = options.strategy() == ContinualStrategy.NONE ? List.of()
                 : pairs(training, feedback, statistics);
+        if (options.distillationWeight() > 0 && !encoder.trainableParameters().isEmpty()) {
+            pairs = withDistillationTargets(pairs, replayedIds);
+        }
+        statistics.put("pairs.distilled", pairs.stream().filter(p -> p.distillationTarget() != null).count());
         long steps = 0;
         double firstLoss = Double.NaN;
         double lastLoss = Double.NaN;
@@ -271,8 +281,48 @@ public final class ContinualRound {
         return ordered.subList(0, limit);
     }
 
-    /** A training pair: a query-side text (with its token limit) and the training document it decodes to. */
-    private record RoundPair(String text, int maxTokens, ReplayDocument document, PairSource source) {
+    /**
+     * A training pair: a query-side text (with its token limit), the training document it decodes to, and for a
+     * replayed document's pair with distillation on, the pooled vector the query side gave the text before the round
+     * trained it (else null).
+     */
+    private record RoundPair(String text, int maxTokens, ReplayDocument document, PairSource source,
+                             float[] distillationTarget) {
+
+        RoundPair(String text, int maxTokens, ReplayDocument document, PairSource source) {
+            this(text, maxTokens, document, source, null);
+        }
+    }
+
+    /** The pairs, those of {@code replayedIds} with their pooled vectors under the untrained query side. */
+    private List<RoundPair> withDistillationTargets(List<RoundPair> pairs, Set<String> replayedIds) {
+        List<RoundPair> out = new ArrayList<>(pairs);
+        List<Integer> replayed = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            if (replayedIds.contains(pairs.get(i).document().docId())) {
+                replayed.add(i);
+            }
+        }
+        int batch = options.batchSize();
+        int h = encoder.dimension();
+        for (int start = 0; start < replayed.size(); start += batch) {
+            List<Integer> rows = replayed.subList(start, Math.min(replayed.size(), start + batch));
+            List<String> texts = new ArrayList<>(rows.size());
+            int[] limits = new int[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                texts.add(pairs.get(rows.get(r)).text());
+                limits[r] = pairs.get(rows.get(r)).maxTokens();
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                float[] pooled = encoder.encode(scope, texts, limits, false).pooled().toFloatArray();   // (R, H)
+                for (int r = 0; r < rows.size(); r++) {
+                    RoundPair pair = pairs.get(rows.get(r));
+                    out.set(rows.get(r), new RoundPair(pair.text(), pair.maxTokens(), pair.document(), pair.source(),
+                            Arrays.copyOfRange(pooled, r * h, (r + 1) * h)));
+                }
+            }
+        }
+        return out;
     }
 
     private List<RoundPair> pairs(Map<String, ReplayDocument> training, List<FeedbackPair> feedback,
@@ -325,8 +375,16 @@ public final class ContinualRound {
         float[] storedOneHot = new float[b * vocabulary.maxLength() * vocabulary.codesPerPosition()];
         List<int[]> targetTokens = new ArrayList<>(b);
         float[] negatives = new float[b * b];
+        float[] distillationFlat = new float[b * h];
+        float[] distilledRows = new float[b];
+        int distilled = 0;
         for (int i = 0; i < b; i++) {
             RoundPair pair = slice.get(i);
+            if (pair.distillationTarget() != null) {
+                System.arraycopy(pair.distillationTarget(), 0, distillationFlat, i * h, h);
+                distilledRows[i] = 1f;
+                distilled++;
+            }
             texts.add(pair.text());
             limits[i] = pair.maxTokens();
             System.arraycopy(pair.document().vector(), 0, documentFlat, i * h, h);
@@ -365,6 +423,12 @@ public final class ContinualRound {
                 // cross-entropy of the document's code distribution to its stored ID, mean over B·L positions
                 NDArray scale = scope.create(-options.stabilityWeight() / (b * vocabulary.maxLength()));
                 total = total.add(documentOut.logCodeProbabilities().mul(stored).sum().mul(scale));
+            }
+            if (distilled > 0) {
+                // squared distance of each replayed row's pooled vector to its start-of-round vector, mean over them
+                NDArray offset = query.pooled().sub(scope.create(distillationFlat, new Shape(b, h)));
+                NDArray perRow = offset.square().sum(new int[] {1}).mul(scope.create(distilledRows, new Shape(b)));
+                total = total.add(perRow.sum().mul(scope.create(options.distillationWeight() / distilled)));
             }
             Optional<NDArray> penalty = encoder.regularization(scope);
             if (penalty.isPresent()) {

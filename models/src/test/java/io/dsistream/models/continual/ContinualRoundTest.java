@@ -199,6 +199,41 @@ class ContinualRoundTest {
     }
 
     @Test
+    void distillationKeepsReplayedQueriesWhereTheServingModelPutThem() {
+        ContinualOptions longer = options(ContinualStrategy.REPLAY).withSchedule(10, 8, 5e-3f, 2e-2f);
+        double[] moved = new double[2];
+        long[] distilled = new long[2];
+        float[] weights = {0f, 1f};
+        for (int run = 0; run < 2; run++) {
+            AdaptedQueryEncoder encoder = TinyQueryEncoders.withLora(manager, 3);
+            float[] before = pooled(encoder, documents(0, 8, true));
+            RoundResult result = new ContinualRound(longer.withDistillationWeight(weights[run]), encoder, manager)
+                    .run(current, documents(8, 12, false), documents(0, 8, true), List.of());
+            float[] after = pooled(encoder, documents(0, 8, true));
+            for (int j = 0; j < before.length; j++) {
+                moved[run] += (after[j] - before[j]) * (after[j] - before[j]);
+            }
+            distilled[run] = (long) result.statistics().get("pairs.distilled");
+            result.candidate().close();
+        }
+        assertEquals(0L, distilled[0]);
+        assertEquals(4L * 3, distilled[1], "indexing, crop and inverse-cloze pairs of the 4 replayed documents");
+        assertTrue(moved[0] > 0, "the adapters trained");
+        assertTrue(moved[1] < 0.5 * moved[0], "replayed documents' indexing texts moved " + moved[1]
+                + " with distillation, " + moved[0] + " without");
+    }
+
+    /** The documents' indexing texts' pooled vectors, flat. */
+    private static float[] pooled(QuerySideEncoder encoder, List<ReplayDocument> documents) {
+        try (NDManager scope = NDManager.newBaseManager("PyTorch")) {
+            List<String> texts = documents.stream().map(ReplayDocument::text).toList();
+            int[] limits = new int[texts.size()];
+            Arrays.fill(limits, 8);
+            return encoder.encode(scope, texts, limits, false).pooled().toFloatArray();
+        }
+    }
+
+    @Test
     void anAdaLoraRoundAllocatesItsRankBudget() {
         io.dsistream.models.encoder.BertEncoderBlock block = TinyQueryEncoders.block(manager, 3);
         io.dsistream.models.adapters.EncoderAdapters adalora = io.dsistream.models.adapters.EncoderAdapters.attach(

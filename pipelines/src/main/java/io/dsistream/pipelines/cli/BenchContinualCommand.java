@@ -123,6 +123,11 @@ final class BenchContinualCommand implements Callable<Integer> {
             description = "AdamW rate for the adapter (default: ${DEFAULT-VALUE}).")
     float adapterRate;
 
+    @Option(names = "--distillation", defaultValue = "1", paramLabel = "W",
+            description = "Weight of replayed pairs' query-vector distillation to the serving model; 0 turns it off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    float distillation;
+
     @Option(names = "--replay-ratio", defaultValue = "1.0", paramLabel = "R",
             description = "Replayed documents per new document in a round (default: ${DEFAULT-VALUE}).")
     double replayRatio;
@@ -149,10 +154,11 @@ final class BenchContinualCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "dsi bench continual%s --dataset %s --encoder %s --strategies %s "
                         + "--documents %d --increments %d --initial-share %s --initial-epochs %d --decoder %s "
                         + "--round-epochs %d --round-batch %d --round-lr %s --round-quantizer-lr %s --adapter %s --lr-adapter %s "
-                        + "--replay-ratio %s --replay-reservoir %d --replay-window %d%s --seed %d%n",
+                        + "--distillation %s --replay-ratio %s --replay-reservoir %d --replay-window %d%s --seed %d%n",
                 offline ? " --offline" : " --parallelism " + parallelism + " --gate-margin " + gateMargin, dataset,
                 encoder.cliName(), String.join(",", strategies), documents, increments, initialShare, initialEpochs,
-                decoder, roundEpochs, roundBatch, roundRate, roundQuantizerRate, adapter, adapterRate, replayRatio, reservoir, window,
+                decoder, roundEpochs, roundBatch, roundRate, roundQuantizerRate, adapter, adapterRate, distillation,
+                replayRatio, reservoir, window,
                 noReference ? " --no-reference" : "", seed);
         BeirDataset data = BeirDataset.load(dataset);
         Path cache = CliConverters.cacheDirectory();
@@ -174,6 +180,7 @@ final class BenchContinualCommand implements Callable<Integer> {
         ContinualOptions round = ContinualOptions.defaults()
                 .withSchedule(roundEpochs, roundBatch, roundRate, adapterRate)
                 .withQuantizerLearningRate(roundQuantizerRate)
+                .withDistillationWeight(distillation)
                 .withData(true, 2, replayRatio).withSeed(seed);
         AdapterOptions adapterOptions = "none".equals(adapter) ? null
                 : AdapterOptions.builder(AdapterKind.fromName(adapter)).optSeed(seed).build();

@@ -169,6 +169,7 @@ public final class StreamedDsiPlusPlus {
             job.set(TrainerJobOptions.ADAPTER_LEARNING_RATE, settings.round().adapterLearningRate());
             job.set(TrainerJobOptions.QUANTIZER_LEARNING_RATE, settings.round().quantizerLearningRate());
             job.set(TrainerJobOptions.REPLAY_RATIO, settings.round().replayRatio());
+            job.set(TrainerJobOptions.DISTILLATION_WEIGHT, settings.round().distillationWeight());
             job.set(TrainerJobOptions.REPLAY_RESERVOIR, settings.replayReservoir());
             job.set(TrainerJobOptions.REPLAY_WINDOW, settings.replayWindow());
             job.set(TrainerJobOptions.GATE_MARGIN, options.gateMargin());

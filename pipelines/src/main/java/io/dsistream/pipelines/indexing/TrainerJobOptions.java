@@ -68,6 +68,12 @@ public final class TrainerJobOptions {
     public static final ConfigOption<Float> ADAPTER_LEARNING_RATE = ConfigOptions.key("dsi.train.adapter-learning-rate")
             .floatType().defaultValue(5e-4f).withDescription("AdamW rate of the encoder adapter.");
 
+    public static final ConfigOption<Float> DISTILLATION_WEIGHT = ConfigOptions.key("dsi.train.distillation-weight")
+            .floatType().defaultValue(ContinualOptions.defaults().distillationWeight())
+            .withDescription("Weight of the replayed pairs' distillation: the squared distance of a replayed text's "
+                    + "query vector to the serving model's. Keeps old queries where their documents' stored vectors "
+                    + "expect them while the adapter learns; 0 turns it off, a frozen encoder ignores it.");
+
     public static final ConfigOption<Double> REPLAY_RATIO = ConfigOptions.key("dsi.train.replay-ratio")
             .doubleType().defaultValue(1.0).withDescription("Replayed documents per new document in a round.");
 
@@ -145,6 +151,7 @@ public final class TrainerJobOptions {
                 .withSchedule(conf.get(EPOCHS), conf.get(BATCH_SIZE), conf.get(LEARNING_RATE),
                         conf.get(ADAPTER_LEARNING_RATE))
                 .withQuantizerLearningRate(conf.get(QUANTIZER_LEARNING_RATE))
+                .withDistillationWeight(conf.get(DISTILLATION_WEIGHT))
                 .withData(true, ContinualOptions.defaults().feedbackRepeat(), conf.get(REPLAY_RATIO))
                 .withSeed(conf.get(SEED));
         TrainerSettings settings = new TrainerSettings(indexing.registry().toAbsolutePath().toString(),
