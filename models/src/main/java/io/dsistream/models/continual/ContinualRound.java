@@ -173,14 +173,17 @@ public final class ContinualRound {
         fresh.forEach(document -> replayedIds.remove(document.docId()));
         List<RoundPair> pairs = options.strategy() == ContinualStrategy.NONE ? List.of()
                 : pairs(training, feedback, statistics);
+        long distillationNanos = System.nanoTime();
         if (options.distillationWeight() > 0 && !encoder.trainableParameters().isEmpty()) {
             pairs = withDistillationTargets(pairs, replayedIds);
         }
+        distillationNanos = System.nanoTime() - distillationNanos;
         statistics.put("pairs.distilled", pairs.stream().filter(p -> p.distillationTarget() != null).count());
+        statistics.put("distillation_seconds", distillationNanos / 1e9);
         long steps = 0;
         double firstLoss = Double.NaN;
         double lastLoss = Double.NaN;
-        long encoderNanos = 0;
+        long encoderNanos = distillationNanos; // the distillation targets are one forward pass of the encoder
         long backwardNanos = 0;
         boolean stopped = false;
         if (pairs.size() >= 2) {
