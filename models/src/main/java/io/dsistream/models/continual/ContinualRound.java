@@ -141,7 +141,7 @@ public final class ContinualRound {
         for (ReplayDocument document : fresh) {
             training.put(document.docId(), document);
         }
-        int replayed = 0;
+        Set<String> replayedIds = new HashSet<>();
         if (options.strategy() == ContinualStrategy.REPLAY) {
             List<ReplayDocument> sample = new ArrayList<>();
             for (ReplayDocument document : replay) {
@@ -156,11 +156,11 @@ public final class ContinualRound {
             for (ReplayDocument document : sample) {
                 requireDimension(document, dimension);
                 training.put(document.docId(), document);
-                replayed++;
+                replayedIds.add(document.docId());
             }
         }
         statistics.put("documents.new", fresh.size());
-        statistics.put("documents.replayed", replayed);
+        statistics.put("documents.replayed", replayedIds.size());
 
         SemanticQuantizer quantizer = copy(current.quantizer());
         IdDecoder decoder = copy(current.decoder());
@@ -169,8 +169,6 @@ public final class ContinualRound {
             assignments.put(document.docId(), document.storedId());
         }
 
-        Set<String> replayedIds = new HashSet<>(training.keySet());
-        fresh.forEach(document -> replayedIds.remove(document.docId()));
         List<RoundPair> pairs = options.strategy() == ContinualStrategy.NONE ? List.of()
                 : pairs(training, feedback, statistics);
         long distillationNanos = System.nanoTime();
